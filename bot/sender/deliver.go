@@ -1,0 +1,251 @@
+package sender
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
+)
+
+// tries counts the retries spent on one message, per kind of failure.
+type tries struct {
+	limited, transient int
+	migrated           bool
+}
+
+// deliver sends one request, waiting for the chat's turn first (q is nil for
+// callback answers, which are not paced) and handling 429, 403, migration
+// and transient failures.
+func (s *Sender) deliver(ctx context.Context, q *chatQueue, m Message, c tgbotapi.Chattable) (Result, error) {
+	var t tries
+	chatID := m.ChatID
+	for {
+		chatID, c = s.followMigration(chatID, c)
+		if err := s.pace(ctx, q, m.Proactive); err != nil {
+			return Result{}, s.fail(c, chatID, s.interrupted(err), err)
+		}
+		res, err := s.call(c)
+		if err == nil {
+			s.stats.sent.Add(1)
+			res.ChatID = chatID
+			return res, nil
+		}
+		f := classify(err, c)
+		switch f.kind {
+		case kindNotModified:
+			s.stats.sent.Add(1)
+			return Result{ChatID: chatID, NotModified: true}, nil
+		case kindRateLimited:
+			if err := s.onRateLimited(ctx, q, m, &t, f.retryAfter); err != nil {
+				return Result{}, s.fail(c, chatID, err, f.err)
+			}
+		case kindMigrated:
+			if t.migrated {
+				return Result{}, s.fail(c, chatID, ErrRejected, f.err)
+			}
+			t.migrated = true
+			s.migrate(chatID, f.migrateTo)
+		case kindTransient:
+			if err := s.backoff(ctx, &t); err != nil {
+				return Result{}, s.fail(c, chatID, err, f.err)
+			}
+		case kindBlocked:
+			s.stats.blocked.Add(1)
+			if s.opts.OnBlocked != nil {
+				s.opts.OnBlocked(chatID)
+			}
+			return Result{}, s.fail(c, chatID, ErrBlocked, f.err)
+		case kindAmbiguous:
+			s.stats.ambiguous.Add(1)
+			return Result{}, s.fail(c, chatID, ErrAmbiguous, f.err)
+		default:
+			return Result{}, s.fail(c, chatID, ErrRejected, f.err)
+		}
+	}
+}
+
+// fail builds the error returned for a message: the method, the chat, the
+// sentinel and the cause, with secrets removed from the cause.
+func (s *Sender) fail(c tgbotapi.Chattable, chatID int64, sentinel, cause error) error {
+	if sentinel == cause {
+		return fmt.Errorf("%s to chat %d: %w", methodName(c), chatID, cause)
+	}
+	return fmt.Errorf("%s to chat %d: %w: %w", methodName(c), chatID, sentinel, s.clean(cause))
+}
+
+// onRateLimited records a 429: the chat (and, for a proactive message, the
+// global proactive pace) sends nothing before retryAfter has passed. It
+// returns ErrRateLimited when the retry budget is spent.
+func (s *Sender) onRateLimited(ctx context.Context, q *chatQueue, m Message, t *tries, retryAfter time.Duration) error {
+	s.stats.rateLimited.Add(1)
+	t.limited++
+	if t.limited > s.opts.MaxRetries {
+		return ErrRateLimited
+	}
+	until := s.opts.Now().Add(retryAfter)
+	s.log.Info("telegram rate limit",
+		slog.Int64("chat_id", m.ChatID), slog.Duration("retry_after", retryAfter),
+		slog.Bool("proactive", m.Proactive))
+	if m.Proactive {
+		s.pauseGlobal(until)
+	}
+	if q == nil {
+		if err := s.opts.Sleep(ctx, retryAfter); err != nil {
+			return s.interrupted(err)
+		}
+		return nil
+	}
+	q.pausedUntil = until
+	return nil
+}
+
+// backoff waits before retrying a transient failure, doubling each time.
+func (s *Sender) backoff(ctx context.Context, t *tries) error {
+	t.transient++
+	if t.transient > s.opts.MaxRetries {
+		return ErrUnavailable
+	}
+	s.stats.retried.Add(1)
+	d := s.opts.RetryBackoff << (t.transient - 1)
+	if err := s.opts.Sleep(ctx, d); err != nil {
+		return s.interrupted(err)
+	}
+	return nil
+}
+
+// interrupted names why a wait ended early: ErrClosed when Close gave up,
+// else the caller's context error.
+func (s *Sender) interrupted(err error) error {
+	if s.base.Err() != nil {
+		return ErrClosed
+	}
+	return err
+}
+
+// pauseGlobal holds every proactive send until until.
+func (s *Sender) pauseGlobal(until time.Time) {
+	n := until.UnixNano()
+	for {
+		cur := s.globalPause.Load()
+		if cur >= n || s.globalPause.CompareAndSwap(cur, n) {
+			return
+		}
+	}
+}
+
+// pace waits for the chat's turn: its 429 pause, its token bucket, the
+// group bucket, and for proactive messages the global pause and bucket.
+func (s *Sender) pace(ctx context.Context, q *chatQueue, proactive bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if q == nil {
+		return nil
+	}
+	if err := s.sleepUntil(ctx, q.pausedUntil); err != nil {
+		return err
+	}
+	if err := s.take(ctx, q.limiter); err != nil {
+		return err
+	}
+	if q.group != nil {
+		if err := s.take(ctx, q.group); err != nil {
+			return err
+		}
+	}
+	if !proactive {
+		return nil
+	}
+	if err := s.sleepUntil(ctx, time.Unix(0, s.globalPause.Load())); err != nil {
+		return err
+	}
+	if err := s.take(ctx, s.global); err != nil {
+		return err
+	}
+	// A 429 seen by another chat while this one waited for a token.
+	return s.sleepUntil(ctx, time.Unix(0, s.globalPause.Load()))
+}
+
+func (s *Sender) sleepUntil(ctx context.Context, t time.Time) error {
+	if d := t.Sub(s.opts.Now()); d > 0 {
+		return s.opts.Sleep(ctx, d)
+	}
+	return nil
+}
+
+// take waits for one token of l, giving it back if ctx ends first.
+func (s *Sender) take(ctx context.Context, l *rate.Limiter) error {
+	if l.Limit() == rate.Inf {
+		return nil
+	}
+	now := s.opts.Now()
+	r := l.ReserveN(now, 1)
+	if !r.OK() {
+		return fmt.Errorf("rate limiter with burst %d refuses a message", l.Burst())
+	}
+	d := r.DelayFrom(now)
+	if d <= 0 {
+		return nil
+	}
+	if err := s.opts.Sleep(ctx, d); err != nil {
+		r.CancelAt(s.opts.Now())
+		return err
+	}
+	return nil
+}
+
+// call makes one request. Sends go through API.Send, which returns the new
+// message; edits and answers through API.Request, whose result may be a
+// message or just true.
+func (s *Sender) call(c tgbotapi.Chattable) (Result, error) {
+	if returnsMessage(c) {
+		msg, err := s.api.Send(c)
+		if err != nil {
+			return Result{}, err
+		}
+		return Result{MessageID: msg.MessageID}, nil
+	}
+	resp, err := s.api.Request(c)
+	if err != nil {
+		return Result{}, err
+	}
+	var msg struct {
+		MessageID int `json:"message_id"`
+	}
+	if resp != nil && len(resp.Result) > 0 && resp.Result[0] == '{' {
+		// A result that is not a message (true) is still a success.
+		_ = json.Unmarshal(resp.Result, &msg)
+	}
+	return Result{MessageID: msg.MessageID}, nil
+}
+
+// followMigration rewrites a message for a chat that became a supergroup.
+func (s *Sender) followMigration(chatID int64, c tgbotapi.Chattable) (int64, tgbotapi.Chattable) {
+	s.mu.Lock()
+	to, ok := s.migrated[chatID]
+	s.mu.Unlock()
+	if !ok {
+		return chatID, c
+	}
+	if moved, ok := withChatID(c, to); ok {
+		return to, moved
+	}
+	return chatID, c
+}
+
+// migrate records that oldID is now newID and tells OnMigrated.
+func (s *Sender) migrate(oldID, newID int64) {
+	s.stats.migrated.Add(1)
+	s.mu.Lock()
+	s.migrated[oldID] = newID
+	s.mu.Unlock()
+	s.log.Info("telegram group migrated",
+		slog.Int64("chat_id", oldID), slog.Int64("new_chat_id", newID))
+	if s.opts.OnMigrated != nil {
+		s.opts.OnMigrated(oldID, newID)
+	}
+}
