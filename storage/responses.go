@@ -1,0 +1,281 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kotasolok/egovpulse/survey"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// MaxValueBytes is the longest answer value stored (MySQL TEXT); longer
+// values are refused with ErrInvalidValue, never truncated.
+const MaxValueBytes = 65535
+
+// StartResponse starts a response, or returns the in-progress one of the
+// same respondent, survey, service and period if there is one (also when
+// two starts race).
+func (tx *Tx) StartResponse(n NewResponse) (Response, error) {
+	r, err := tx.openResponse(n)
+	if err == nil || !errors.Is(err, ErrNotFound) {
+		return r, err
+	}
+	at := utcMilli(n.At)
+	slot := n.PeriodKey
+	row := responseRow{Response: Response{
+		RespondentKey: n.RespondentKey, SurveyID: n.SurveyID, SurveyVersion: n.SurveyVersion,
+		ServiceCode: n.ServiceCode, OPDCode: n.OPDCode, PeriodKey: n.PeriodKey,
+		Status: StatusInProgress, StartedAt: at, UpdatedAt: at,
+	}, OpenSlot: &slot}
+	err = tx.db.Create(&row).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return tx.openResponse(n) // a concurrent start won
+	}
+	if err != nil {
+		return Response{}, fmt.Errorf("start response: %w", err)
+	}
+	return row.Response, nil
+}
+
+// openResponse reads, under a row lock, the in-progress response that n
+// would start; ErrNotFound if none.
+func (tx *Tx) openResponse(n NewResponse) (Response, error) {
+	var r Response
+	err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).
+		Where("respondent_key = ? AND survey_id = ? AND service_code = ? AND open_slot = ?",
+			n.RespondentKey, n.SurveyID, n.ServiceCode, n.PeriodKey).
+		Take(&r).Error
+	if err != nil {
+		return Response{}, fmt.Errorf("start response: %w", notFound(err))
+	}
+	return r, nil
+}
+
+// StartResponse is Tx.StartResponse in its own transaction.
+func (s *Store) StartResponse(ctx context.Context, n NewResponse) (Response, error) {
+	return inTx(ctx, s, func(tx *Tx) (Response, error) { return tx.StartResponse(n) })
+}
+
+// InProgress lists the respondent's in-progress responses, oldest first:
+// with Answers, what a lost session is rebuilt from.
+func (tx *Tx) InProgress(key string) ([]Response, error) {
+	out := []Response{}
+	err := tx.db.Where("respondent_key = ? AND status = ?", key, StatusInProgress).Order("id").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("in-progress responses: %w", err)
+	}
+	return out, nil
+}
+
+// InProgress lists the respondent's in-progress responses, oldest first.
+func (s *Store) InProgress(ctx context.Context, key string) ([]Response, error) {
+	return s.session(ctx).InProgress(key)
+}
+
+// Response returns one response; ErrNotFound if it does not exist.
+func (tx *Tx) Response(responseID int64) (Response, error) {
+	var r Response
+	if err := tx.db.Where("id = ?", responseID).Take(&r).Error; err != nil {
+		return Response{}, fmt.Errorf("response %d: %w", responseID, notFound(err))
+	}
+	return r, nil
+}
+
+// Answers returns a response's answers by question name; ErrNotFound if
+// the response does not exist.
+func (tx *Tx) Answers(responseID int64) (map[string]survey.Answer, error) {
+	if _, err := tx.Response(responseID); err != nil {
+		return nil, fmt.Errorf("answers: %w", err)
+	}
+	out, err := tx.answers(responseID)
+	if err != nil {
+		return nil, fmt.Errorf("answers: %w", err)
+	}
+	return out, nil
+}
+
+// Answers returns a response's answers by question name.
+func (s *Store) Answers(ctx context.Context, responseID int64) (map[string]survey.Answer, error) {
+	return s.session(ctx).Answers(responseID)
+}
+
+// answers reads the answers of a response.
+func (tx *Tx) answers(responseID int64) (map[string]survey.Answer, error) {
+	var rows []answerRow
+	if err := tx.db.Where("response_id = ?", responseID).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read answers of response %d: %w", responseID, err)
+	}
+	out := make(map[string]survey.Answer, len(rows))
+	for _, a := range rows {
+		out[a.Question] = survey.Answer{Value: a.Value, Score: a.Score, Skipped: a.Skipped}
+	}
+	return out, nil
+}
+
+// lockResponse reads a response under a row lock.
+func (tx *Tx) lockResponse(responseID int64) (Response, error) {
+	var r Response
+	err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", responseID).Take(&r).Error
+	if err != nil {
+		return Response{}, fmt.Errorf("response %d: %w", responseID, notFound(err))
+	}
+	return r, nil
+}
+
+// SaveChanges writes the engine's changes to an in-progress response:
+// upserts (unique per response and question) and deletions. It is
+// idempotent: applying the same changes twice leaves the same rows. When a
+// question appears twice, the last change wins. Errors: ErrNotFound,
+// ErrResponseClosed (submitted or abandoned), ErrInvalidValue (a value
+// that is not UTF-8 or longer than MaxValueBytes; nothing is written).
+func (tx *Tx) SaveChanges(responseID int64, changes []survey.Change, at time.Time) error {
+	r, err := tx.lockResponse(responseID)
+	if err != nil {
+		return fmt.Errorf("save answers: %w", err)
+	}
+	if r.Status != StatusInProgress {
+		return fmt.Errorf("save answers of response %d (%s): %w", responseID, r.Status, ErrResponseClosed)
+	}
+	at = utcMilli(at)
+	var deletes []string
+	var upserts []answerRow
+	for _, c := range lastChanges(changes) {
+		if c.Deleted {
+			deletes = append(deletes, c.Question)
+			continue
+		}
+		if !utf8.ValidString(c.Answer.Value) || len(c.Answer.Value) > MaxValueBytes {
+			return fmt.Errorf("save answer %q (%d bytes): %w", c.Question, len(c.Answer.Value), ErrInvalidValue)
+		}
+		upserts = append(upserts, answerRow{ResponseID: responseID, Question: c.Question, Element: c.Element,
+			Value: c.Answer.Value, Score: c.Answer.Score, Skipped: c.Answer.Skipped,
+			AnsweredAt: at, ServiceCode: r.ServiceCode})
+	}
+	if len(deletes) > 0 {
+		err := tx.db.Where("response_id = ? AND question IN ?", responseID, deletes).Delete(&answerRow{}).Error
+		if err != nil {
+			return fmt.Errorf("save answers: delete: %w", err)
+		}
+	}
+	if len(upserts) > 0 {
+		err := tx.db.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "response_id"}, {Name: "question"}},
+			DoUpdates: clause.AssignmentColumns([]string{"element", "value", "score", "skipped", "answered_at"}),
+		}).Create(&upserts).Error
+		if err != nil {
+			return fmt.Errorf("save answers: upsert: %w", err)
+		}
+	}
+	if err := tx.db.Model(&Response{}).Where("id = ?", responseID).Update("updated_at", at).Error; err != nil {
+		return fmt.Errorf("save answers: %w", err)
+	}
+	return nil
+}
+
+// lastChanges keeps, for each question, only its last change, in order of
+// first appearance.
+func lastChanges(changes []survey.Change) []survey.Change {
+	idx := make(map[string]int, len(changes))
+	out := make([]survey.Change, 0, len(changes))
+	for _, c := range changes {
+		if i, ok := idx[c.Question]; ok {
+			out[i] = c
+			continue
+		}
+		idx[c.Question] = len(out)
+		out = append(out, c)
+	}
+	return out
+}
+
+// Submit marks an in-progress response submitted at the given time and
+// stamps its answers with it. Errors: ErrNotFound; ErrAlreadySubmitted when
+// this response, or another of the same respondent, survey, service and
+// period, is already submitted; ErrResponseClosed when it was abandoned.
+// On these errors nothing was written and the transaction stays usable
+// (the check is made before writing, and both InnoDB and SQLite undo only
+// the failing statement), so the caller may go on or roll back.
+func (tx *Tx) Submit(responseID int64, at time.Time) error {
+	r, err := tx.lockResponse(responseID)
+	if err != nil {
+		return fmt.Errorf("submit: %w", err)
+	}
+	switch r.Status {
+	case StatusSubmitted:
+		return fmt.Errorf("submit response %d: %w", responseID, ErrAlreadySubmitted)
+	case StatusAbandoned:
+		return fmt.Errorf("submit response %d: %w", responseID, ErrResponseClosed)
+	}
+	taken, err := tx.HasSubmitted(r.RespondentKey, r.SurveyID, r.ServiceCode, r.PeriodKey)
+	if err != nil {
+		return fmt.Errorf("submit: %w", err)
+	}
+	if taken {
+		return fmt.Errorf("submit response %d for %s %s: %w", responseID, r.ServiceCode, r.PeriodKey, ErrAlreadySubmitted)
+	}
+	at = utcMilli(at)
+	err = tx.db.Model(&Response{}).Where("id = ?", responseID).Updates(map[string]any{
+		"status": StatusSubmitted, "submitted_at": at, "updated_at": at,
+		"submitted_slot": r.PeriodKey, "open_slot": nil,
+	}).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return fmt.Errorf("submit response %d: %w", responseID, ErrAlreadySubmitted)
+	}
+	if err != nil {
+		return fmt.Errorf("submit response %d: %w", responseID, err)
+	}
+	err = tx.db.Model(&answerRow{}).Where("response_id = ?", responseID).Update("submitted_at", at).Error
+	if err != nil {
+		return fmt.Errorf("submit response %d: stamp answers: %w", responseID, err)
+	}
+	return nil
+}
+
+// Submit is Tx.Submit in its own transaction.
+func (s *Store) Submit(ctx context.Context, responseID int64, at time.Time) error {
+	return s.Tx(ctx, func(tx *Tx) error { return tx.Submit(responseID, at) })
+}
+
+// Abandon marks an in-progress response abandoned (its answers stay for
+// the completion-rate figures). Abandoning an abandoned response does
+// nothing; ErrResponseClosed if it was submitted, ErrNotFound if unknown.
+func (tx *Tx) Abandon(responseID int64) error {
+	r, err := tx.lockResponse(responseID)
+	if err != nil {
+		return fmt.Errorf("abandon: %w", err)
+	}
+	switch r.Status {
+	case StatusAbandoned:
+		return nil
+	case StatusSubmitted:
+		return fmt.Errorf("abandon response %d: %w", responseID, ErrResponseClosed)
+	}
+	err = tx.db.Model(&Response{}).Where("id = ?", responseID).Updates(map[string]any{
+		"status": StatusAbandoned, "updated_at": tx.now(), "open_slot": nil,
+	}).Error
+	if err != nil {
+		return fmt.Errorf("abandon response %d: %w", responseID, err)
+	}
+	return nil
+}
+
+// HasSubmitted reports whether the respondent holds a submitted response
+// for the survey, service and period.
+func (tx *Tx) HasSubmitted(key, surveyID, serviceCode, periodKey string) (bool, error) {
+	ok, err := tx.exists(&Response{}, "respondent_key = ? AND survey_id = ? AND service_code = ? AND submitted_slot = ?",
+		key, surveyID, serviceCode, periodKey)
+	if err != nil {
+		return false, fmt.Errorf("has submitted: %w", err)
+	}
+	return ok, nil
+}
+
+// HasSubmitted reports whether the respondent holds a submitted response
+// for the survey, service and period.
+func (s *Store) HasSubmitted(ctx context.Context, key, surveyID, serviceCode, periodKey string) (bool, error) {
+	return s.session(ctx).HasSubmitted(key, surveyID, serviceCode, periodKey)
+}

@@ -1,0 +1,256 @@
+// Package storage keeps egovpulse's data in MySQL/MariaDB (production) or
+// SQLite (the embedded default) through GORM: respondents under a random
+// pseudonymous key, the separate identity table that maps a Telegram user to
+// that key, consents, responses, answers and the processed-update ledger.
+//
+// Every method takes its context first (on *Tx the context of the
+// transaction is implicit); every query goes through db.WithContext, and no
+// SQL is ever built from input. Times are stored in UTC, truncated to the
+// millisecond, so both backends give back exactly what was written.
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	gomysql "github.com/go-sql-driver/mysql"
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+)
+
+// Drivers accepted by Open.
+const (
+	DriverMySQL  = "mysql"
+	DriverSQLite = "sqlite"
+)
+
+// Sentinel errors; test them with errors.Is.
+var (
+	// ErrNotFound: the row asked for does not exist.
+	ErrNotFound = errors.New("storage: not found")
+	// ErrUpdateSeen: ApplyUpdate was given an update id already committed.
+	ErrUpdateSeen = errors.New("storage: update already processed")
+	// ErrAlreadySubmitted: the respondent already holds a submitted response
+	// for this survey, service and period (or this response was submitted).
+	ErrAlreadySubmitted = errors.New("storage: already submitted for this service and period")
+	// ErrResponseClosed: the response is no longer in progress (submitted or
+	// abandoned), so its answers cannot change.
+	ErrResponseClosed = errors.New("storage: response is not in progress")
+	// ErrInvalidValue: an answer value is not valid UTF-8 or is too long to
+	// be stored byte-exact.
+	ErrInvalidValue = errors.New("storage: answer value cannot be stored")
+	// ErrSchemaOutdated: the database misses migrations this binary needs.
+	ErrSchemaOutdated = errors.New("storage: database schema is outdated: run `egovpulse migrate`")
+	// ErrSchemaTooNew: the database was migrated by a newer binary.
+	ErrSchemaTooNew = errors.New("storage: database schema is newer than this binary: upgrade egovpulse")
+)
+
+// Options tune Open. The zero value is usable.
+type Options struct {
+	// Logger receives slow queries (Warn) and driver notices; nil discards.
+	Logger *slog.Logger
+	// Now is the clock (default time.Now); stored times are UTC, truncated
+	// to the millisecond.
+	Now func() time.Time
+	// MaxOpenConns bounds the pool (default 20 on MySQL, 4 on SQLite).
+	MaxOpenConns int
+	// AutoMigrate makes Open apply pending migrations itself (the embedded
+	// SQLite default, so a newcomer's first command just works).
+	AutoMigrate bool
+	// SlowQuery is the threshold over which a query is logged at Warn
+	// (default 200 ms).
+	SlowQuery time.Duration
+	// IdentityRetention is how long a Telegram identity is kept after the
+	// user was last seen (default 400 days); see identities.expires_at.
+	IdentityRetention time.Duration
+}
+
+// Store is a handle on the database. It is safe for concurrent use.
+type Store struct {
+	db         *gorm.DB
+	dialect    string
+	now        func() time.Time
+	retention  time.Duration
+	migrations []migration
+	secret     string // the DSN password, scrubbed from error text
+}
+
+// Open connects to the database. driver is DriverMySQL, with dsn in
+// go-sql-driver form (user:pass@tcp(host:3306)/db?...; parseTime=true and
+// loc=UTC are forced, charset=utf8mb4 and interpolateParams=true are added
+// when missing), or DriverSQLite, with dsn a file path (WAL,
+// synchronous=NORMAL, busy_timeout and immediate transactions are set so
+// that concurrent read-then-write transactions never fail with SQLITE_BUSY).
+// Errors never contain the password.
+func Open(ctx context.Context, driver, dsn string, opt Options) (*Store, error) {
+	s := &Store{dialect: driver, now: opt.Now, retention: opt.IdentityRetention}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.retention <= 0 {
+		s.retention = 400 * 24 * time.Hour
+	}
+	dialector, maxOpen, err := s.dialector(driver, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if opt.MaxOpenConns > 0 {
+		maxOpen = opt.MaxOpenConns
+	}
+	db, err := gorm.Open(dialector, &gorm.Config{
+		TranslateError: true,
+		NowFunc:        func() time.Time { return utcMilli(s.now()) },
+		Logger:         newGormLogger(opt.Logger, opt.SlowQuery),
+	})
+	if err != nil {
+		return nil, s.scrub(fmt.Errorf("open %s database %s: %w", driver, redactDSN(driver, dsn), err))
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, s.scrub(fmt.Errorf("open %s database: %w", driver, err))
+	}
+	sqlDB.SetMaxOpenConns(maxOpen)
+	sqlDB.SetMaxIdleConns(maxOpen)
+	sqlDB.SetConnMaxLifetime(3 * time.Minute)
+	s.db = db
+	if s.migrations, err = loadMigrations(driver); err != nil {
+		_ = sqlDB.Close()
+		return nil, err
+	}
+	if err := s.Ping(ctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, s.scrub(fmt.Errorf("open %s database %s: %w", driver, redactDSN(driver, dsn), err))
+	}
+	if opt.AutoMigrate {
+		if _, err := s.Migrate(ctx); err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// dialector builds the GORM dialector and the default pool size.
+func (s *Store) dialector(driver, dsn string) (gorm.Dialector, int, error) {
+	switch driver {
+	case DriverMySQL:
+		cfg, err := mysqlConfig(dsn)
+		if err != nil {
+			return nil, 0, fmt.Errorf("open mysql database %s: %w", redactDSN(driver, dsn), err)
+		}
+		s.secret = cfg.Passwd
+		return mysql.New(mysql.Config{DSNConfig: cfg}), 20, nil
+	case DriverSQLite:
+		if dsn == "" {
+			return nil, 0, errors.New("open sqlite database: empty file path")
+		}
+		return sqlite.Open(sqliteDSN(dsn)), 4, nil
+	default:
+		return nil, 0, fmt.Errorf("open database: unknown driver %q (want %q or %q)", driver, DriverMySQL, DriverSQLite)
+	}
+}
+
+// mysqlConfig parses a go-sql-driver DSN and sets the options storage needs.
+func mysqlConfig(dsn string) (*gomysql.Config, error) {
+	cfg, err := gomysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	if cfg.Params["charset"] == "" {
+		cfg.Params["charset"] = "utf8mb4"
+	}
+	if !strings.Contains(dsn, "interpolateParams=") {
+		cfg.InterpolateParams = true
+	}
+	return cfg, nil
+}
+
+// sqliteDSN appends the pragmas and the immediate transaction mode to a
+// file path (or to a DSN that already has a query string).
+func sqliteDSN(path string) string {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	// Note: the driver stops reading parameters after _time_format, so it
+	// must not be used together with _txlock.
+	return path + sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+// redactDSN returns dsn with its password replaced by "***".
+func redactDSN(driver, dsn string) string {
+	if driver != DriverMySQL {
+		return dsn
+	}
+	at := strings.LastIndex(dsn, "@")
+	if at < 0 {
+		return dsn
+	}
+	cred := dsn[:at]
+	if i := strings.Index(cred, ":"); i >= 0 {
+		return cred[:i] + ":***" + dsn[at:]
+	}
+	return dsn
+}
+
+// scrubbedError hides a secret from an error's text while keeping the chain
+// for errors.Is and errors.As.
+type scrubbedError struct {
+	err    error
+	secret string
+}
+
+func (e *scrubbedError) Error() string {
+	return strings.ReplaceAll(e.err.Error(), e.secret, "***")
+}
+
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+// scrub wraps err so that the DSN password never shows in its text.
+func (s *Store) scrub(err error) error {
+	if err == nil || s.secret == "" || !strings.Contains(err.Error(), s.secret) {
+		return err
+	}
+	return &scrubbedError{err: err, secret: s.secret}
+}
+
+// Dialect returns DriverMySQL or DriverSQLite.
+func (s *Store) Dialect() string { return s.dialect }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return s.scrub(fmt.Errorf("ping database: %w", err))
+	}
+	return nil
+}
+
+// Close releases the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	if err := sqlDB.Close(); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	return nil
+}
+
+// utcMilli normalises a time for storage: UTC, millisecond precision.
+func utcMilli(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }

@@ -1,0 +1,106 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Tx is a database transaction (or, for the *Store conveniences, a plain
+// session) carrying its context. Inside a transaction use only the Tx: a
+// call on the *Store would take a second connection and, on SQLite, wait
+// for the write lock this transaction holds.
+type Tx struct {
+	db *gorm.DB
+	s  *Store
+}
+
+// Tx runs fn in one transaction: committed when fn returns nil, rolled
+// back otherwise. fn's error is returned unchanged, so sentinels survive.
+// On SQLite the transaction takes the write lock at BEGIN (immediate), so
+// concurrent transactions queue instead of failing with SQLITE_BUSY.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+		return fn(&Tx{db: db, s: s})
+	})
+	return s.scrub(err)
+}
+
+// ApplyUpdate records a Telegram update id and runs fn in ONE transaction,
+// so an update's effects are committed exactly once. It returns
+// ErrUpdateSeen, running nothing, when the id was already committed; when
+// fn fails, nothing is kept and the update may be applied again. On MySQL,
+// concurrent calls with one id wait for the first to finish; if the first
+// rolls back, a waiter may get a deadlock error, which is safe to retry.
+func (s *Store) ApplyUpdate(ctx context.Context, updateID int64, fn func(tx *Tx) error) error {
+	return s.Tx(ctx, func(tx *Tx) error {
+		err := tx.db.Create(&processedUpdate{UpdateID: updateID, ProcessedAt: tx.now()}).Error
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return fmt.Errorf("update %d: %w", updateID, ErrUpdateSeen)
+		}
+		if err != nil {
+			return fmt.Errorf("record update %d: %w", updateID, err)
+		}
+		return fn(tx)
+	})
+}
+
+// session returns a non-transactional Tx for one-statement conveniences.
+func (s *Store) session(ctx context.Context) *Tx {
+	return &Tx{db: s.db.WithContext(ctx), s: s}
+}
+
+// inTx runs fn in a transaction and returns its value.
+func inTx[T any](ctx context.Context, s *Store, fn func(tx *Tx) (T, error)) (T, error) {
+	var out T
+	err := s.Tx(ctx, func(tx *Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}
+
+// now is the store's clock, in storage form.
+func (tx *Tx) now() time.Time { return utcMilli(tx.s.now()) }
+
+// notFound turns GORM's not-found into ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// exists reports whether a row of model matches the condition.
+func (tx *Tx) exists(model any, query string, args ...any) (bool, error) {
+	var n int64
+	if err := tx.db.Model(model).Where(query, args...).Count(&n).Error; err != nil {
+		return false, err
+	}
+	return n > 0, nil
+}
+
+// updateOne applies updates to the rows matching the condition and returns
+// ErrNotFound when none matches. (MySQL reports 0 affected rows for an
+// update that changes nothing, so a miss is confirmed with a read.)
+func (tx *Tx) updateOne(model any, updates map[string]any, query string, args ...any) error {
+	res := tx.db.Model(model).Where(query, args...).Updates(updates)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected > 0 {
+		return nil
+	}
+	ok, err := tx.exists(model, query, args...)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrNotFound
+	}
+	return nil
+}
