@@ -14,8 +14,9 @@ package survey
 //	  default_language: id          # id (default) or en
 //	  audience: resident            # resident | official
 //	  period: quarter               # week | month | quarter
-//	  weights: {persyaratan: 0.2, prosedur: 0.1, ...}  # optional; keys are
-//	                                # elements of scale questions; sum to 1 (±1e-9)
+//	  weights: {persyaratan: 0.2, prosedur: 1/9, ...}  # optional; keys are
+//	                                # elements of scale questions; numbers or
+//	                                # fractions; they sum to 1 (±1e-9)
 //	choices:                        # optional named choice lists
 //	  ya_tidak:
 //	    - {value: ya, label: {id: Ya, en: "Yes"}}
@@ -152,7 +153,7 @@ func (r *defReader) readWeights(e *yentry) map[string]float64 {
 	w := make(map[string]float64, len(e.val.entries))
 	for i := range e.val.entries {
 		k := &e.val.entries[i]
-		v := r.number(k, sub(f, k.key))
+		v := r.weight(k, sub(f, k.key))
 		if v == nil {
 			continue
 		}
@@ -162,6 +163,22 @@ func (r *defReader) readWeights(e *yentry) map[string]float64 {
 		w[k.key] = *v
 	}
 	return w
+}
+
+// weight reads a weight: a number or a fraction such as 1/9 (exact).
+func (r *defReader) weight(e *yentry, field string) *float64 {
+	num, den, isFrac := strings.Cut(e.val.value, "/")
+	if e.val.kind != yScalar || !isFrac {
+		return r.number(e, field)
+	}
+	n, err1 := strconv.ParseFloat(strings.TrimSpace(num), 64)
+	d, err2 := strconv.ParseFloat(strings.TrimSpace(den), 64)
+	if err1 != nil || err2 != nil || d == 0 || math.IsInf(n/d, 0) || math.IsNaN(n/d) {
+		r.errorf(e.line, field, "want a number or a fraction such as 1/9, got %q", e.val.value)
+		return nil
+	}
+	w := n / d
+	return &w
 }
 
 // checkWeights runs once the questions are known: each weight names the

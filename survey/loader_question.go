@@ -121,7 +121,7 @@ func (r *defReader) readQuestion(it *ynode, f string, lists map[string]*choiceLi
 	if q.Type != "" {
 		for _, k := range questionKeys {
 			if ts, limited := keyTypes[k]; limited && m[k] != nil && !slices.Contains(ts, q.Type) {
-				r.errorf(m[k].line, f+"."+k, "not allowed on a %s question (only on %s)", q.Type, typeList(ts))
+				r.errorf(m[k].line, f+"."+k, "not allowed on %s questions (only on %s)", q.Type, typeList(ts))
 				delete(m, k)
 			}
 		}
