@@ -41,13 +41,14 @@ func (tx *Tx) StartResponse(n NewResponse) (Response, error) {
 	return row.Response, nil
 }
 
-// openResponse reads, under a row lock, the in-progress response that n
-// would start; ErrNotFound if none.
+// openResponse reads the in-progress response that n would start;
+// ErrNotFound if none. It takes no lock: a locking read of a missing row
+// would take a gap lock on MySQL and deadlock concurrent starts; the unique
+// open_slot key arbitrates instead.
 func (tx *Tx) openResponse(n NewResponse) (Response, error) {
 	var r Response
-	err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).
-		Where("respondent_key = ? AND survey_id = ? AND service_code = ? AND open_slot = ?",
-			n.RespondentKey, n.SurveyID, n.ServiceCode, n.PeriodKey).
+	err := tx.db.Where("respondent_key = ? AND survey_id = ? AND service_code = ? AND open_slot = ?",
+		n.RespondentKey, n.SurveyID, n.ServiceCode, n.PeriodKey).
 		Take(&r).Error
 	if err != nil {
 		return Response{}, fmt.Errorf("start response: %w", notFound(err))

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -282,6 +283,45 @@ func TestDeleteRespondent(t *testing.T) {
 		}
 		if err := st.DeleteRespondent(ctx, gone); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("second DeleteRespondent = %v; want ErrNotFound", err)
+		}
+	})
+}
+
+// TestConcurrentReadThenWrite runs transactions that read before they write
+// (the pattern that fails with SQLITE_BUSY under deferred transactions):
+// concurrent starts of one response and concurrent answers to it.
+func TestConcurrentReadThenWrite(t *testing.T) {
+	storagetest.ForEachBackend(t, func(t *testing.T, st *storage.Store) {
+		ctx := context.Background()
+		key := mustRespondent(t, st, 8)
+		ids := make([]int64, 8)
+		var wg sync.WaitGroup
+		for i := range ids {
+			wg.Go(func() {
+				err := st.Tx(ctx, func(tx *storage.Tx) error {
+					r, err := tx.StartResponse(storage.NewResponse{RespondentKey: key, SurveyID: "skm",
+						SurveyVersion: "3", ServiceCode: "ktp", PeriodKey: "2026-Q4", At: t0})
+					if err != nil {
+						return err
+					}
+					ids[i] = r.ID
+					q := "q" + strconv.Itoa(i)
+					return tx.SaveChanges(r.ID, []survey.Change{{Question: q, Answer: survey.Answer{Value: q}}}, t0)
+				})
+				if err != nil {
+					t.Errorf("worker %d: %v", i, err)
+				}
+			})
+		}
+		wg.Wait()
+		for _, id := range ids {
+			if id != ids[0] {
+				t.Fatalf("response ids differ: %v", ids)
+			}
+		}
+		got, err := st.Answers(ctx, ids[0])
+		if err != nil || len(got) != len(ids) {
+			t.Fatalf("answers = %d, %v; want %d", len(got), err, len(ids))
 		}
 	})
 }

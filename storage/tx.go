@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -21,11 +22,18 @@ type Tx struct {
 // Tx runs fn in one transaction: committed when fn returns nil, rolled
 // back otherwise. fn's error is returned unchanged, so sentinels survive.
 // On SQLite the transaction takes the write lock at BEGIN (immediate), so
-// concurrent transactions queue instead of failing with SQLITE_BUSY.
+// concurrent transactions queue instead of failing with SQLITE_BUSY. On
+// MySQL it runs at READ COMMITTED: no gap locks, so concurrent inserts of
+// the same unique key wait for each other instead of deadlocking, and a
+// re-read after a duplicate-key error sees the winner's row.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	var opts []*sql.TxOptions
+	if s.dialect == DriverMySQL {
+		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	}
 	err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
 		return fn(&Tx{db: db, s: s})
-	})
+	}, opts...)
 	return s.scrub(err)
 }
 
