@@ -128,6 +128,9 @@ func (s *Server) serveMethod(w http.ResponseWriter, r *http.Request, method stri
 			return 0
 		case FaultSlow:
 			sleepCtx(r, f.Delay)
+			if r.Context().Err() != nil {
+				return 0 // the client gave up before the request was handled
+			}
 		case FaultTimeoutAfterApply:
 			result, err := h(r, p)
 			sleepCtx(r, f.Delay)

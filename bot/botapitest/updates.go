@@ -287,3 +287,10 @@ func isClosed(ch <-chan struct{}) bool {
 		return false
 	}
 }
+
+// PollActive reports whether a getUpdates request is waiting right now.
+func (s *Server) PollActive() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.q.pollStop != nil
+}
