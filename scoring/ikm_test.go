@@ -154,6 +154,9 @@ func TestIKMSmallSamples(t *testing.T) {
 		if !r.Valid || r.N != 1 || !near(r.Value, 75) || r.Mutu != MutuC {
 			t.Errorf("IKM = %v n=%d %q, want 75 over 1, C", r.Value, r.N, r.Mutu)
 		}
+		if r.Lowest.Key != "persyaratan" || r.Highest.Key != "persyaratan" {
+			t.Errorf("all equal: lowest %q highest %q, want the first unsur for both", r.Lowest.Key, r.Highest.Key)
+		}
 		if r.HasCI || r.Uncertain {
 			t.Errorf("n = 1 must have no CI: %+v", r)
 		}

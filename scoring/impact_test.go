@@ -89,6 +89,7 @@ func TestMedianAndPercentile(t *testing.T) {
 		{seq(20, 1), 50, 10},
 		{seq(20, 1), 100, 20},
 		{seq(10, 1), 95, 10}, // rank ⌈9.5⌉ = 10
+		{seq(12, 1), 95, 12}, // rank ⌈11.4⌉ = 12, not a rounded 11
 		{seq(1, 7), 95, 7},
 		{seq(100, 1), 95, 95},
 	}
