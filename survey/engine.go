@@ -3,6 +3,7 @@ package survey
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -147,11 +148,10 @@ func checkState(s *Survey, st State) error {
 }
 
 func cloneState(st State) State {
-	answers := make(map[string]Answer, len(st.Answers))
-	for k, v := range st.Answers {
-		answers[k] = v
+	st.Answers = maps.Clone(st.Answers)
+	if st.Answers == nil {
+		st.Answers = map[string]Answer{}
 	}
-	st.Answers = answers
 	st.History = slices.Clone(st.History)
 	st.Pending = slices.Clone(st.Pending)
 	return st
@@ -244,7 +244,9 @@ func (k *step) advance(from int) {
 func (k *step) accept(a Answer) {
 	qi := k.s.Index(k.st.Current)
 	q := k.s.Questions[qi]
-	if screenedOut(q, k.st.Answers, a) {
+	trial := maps.Clone(k.st.Answers)
+	trial[q.Name] = a
+	if screenedOut(q, trial, a) {
 		k.stop(q)
 		return
 	}

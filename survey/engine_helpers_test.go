@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func ptr(f float64) *float64 { return &f }
+func f64p(f float64) *float64 { return &f }
 
 func idEN(id, en string) Text { return Text{LangID: id, LangEN: en} }
 
@@ -26,7 +26,7 @@ func newTestSurvey(tb testing.TB) *Survey {
 					{Value: "a26_40", Label: idEN("26–40 tahun", "26–40")},
 					{Value: "a41", Label: idEN("41 tahun ke atas", "41 or older")},
 				},
-				ScreenOut:        mustExpr(tb, ". = 'u17'"),
+				ScreenOut:        mustExpr(tb, "${usia} = 'u17'"),
 				ScreenOutMessage: idEN("Terima kasih, survei ini untuk usia 17 tahun ke atas.", "Thank you, this survey is for people aged 17 and over."),
 			},
 			{Type: TypeSelectOne, Name: "online", Required: true, Label: idEN("Apakah Anda memakai layanan online?", "Do you use online services?"),
@@ -52,9 +52,9 @@ func newTestSurvey(tb testing.TB) *Survey {
 					{Value: "tt", Label: idEN("Tidak tahu", "Don't know")},
 				}},
 			{Type: TypeInteger, Name: "kunjungan", Label: idEN("Berapa kali Anda datang?", "How many visits?"),
-				Min: ptr(0), Max: ptr(50), Element: "kunjungan"},
+				Min: f64p(0), Max: f64p(50), Element: "kunjungan"},
 			{Type: TypeDecimal, Name: "biaya", Label: idEN("Berapa biaya (ribu rupiah)?", "Cost (thousand rupiah)?"),
-				Min: ptr(0), Constraint: mustExpr(tb, ". <= 10000"), Relevant: mustExpr(tb, "count-selected(${layanan}) > 0")},
+				Min: f64p(0), Constraint: mustExpr(tb, ". <= 10000"), Relevant: mustExpr(tb, "count-selected(${layanan}) > 0")},
 			{Type: TypeDate, Name: "tanggal", Label: idEN("Tanggal kunjungan?", "Date of the visit?")},
 			{Type: TypeText, Name: "saran", Label: idEN("Saran Anda?", "Your suggestion?"), MaxLength: 20},
 			{Type: TypeNote, Name: "penutup", Label: idEN("Terima kasih, pengguna online.", "Thanks, online user."), Relevant: yes},
@@ -68,9 +68,9 @@ func goodAnswers() map[string]Answer {
 		"usia":      {Value: "a26_40"},
 		"online":    {Value: "ya"},
 		"layanan":   {Value: "ktp kk"},
-		"syarat":    {Value: "3", Score: ptr(3)},
-		"kunjungan": {Value: "2", Score: ptr(2)},
-		"biaya":     {Value: "12.5", Score: ptr(12.5)},
+		"syarat":    {Value: "3", Score: f64p(3)},
+		"kunjungan": {Value: "2", Score: f64p(2)},
+		"biaya":     {Value: "12.5", Score: f64p(12.5)},
 		"tanggal":   {Value: "2026-11-27"},
 		"saran":     {Value: "Bagus"},
 	}
