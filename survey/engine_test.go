@@ -258,6 +258,18 @@ func TestScreenOut(t *testing.T) {
 			t.Fatalf("input after stop: err %v, want ErrFinished", err)
 		}
 	}
+	// Changing the age to a minor's from the review deletes every stored answer.
+	review := answerAll(t, s, LangID).State
+	res := mustStep(t, s, review, editIn("usia"))
+	res = mustStep(t, s, res.State, tokenIn("c:1.0"))
+	if !res.Stopped || len(res.State.Answers) != 0 || len(res.Changes) != len(review.Answers) {
+		t.Fatalf("screen-out from the review: %+v", res)
+	}
+	for _, c := range res.Changes {
+		if !c.Deleted {
+			t.Fatalf("change %+v is not a deletion", c)
+		}
+	}
 }
 
 func TestProgrammingErrors(t *testing.T) {
