@@ -325,3 +325,12 @@ func TestStepDoesNotModifyItsInput(t *testing.T) {
 		t.Fatalf("input state modified:\n got %+v\nwant %+v", st, before)
 	}
 }
+
+func TestMessagesInBothLanguages(t *testing.T) {
+	for id := msgOptional; id <= msgNoAnswer; id++ {
+		m := message(id)
+		if m[LangID] == "" || m[LangEN] == "" || m[LangID] == m[LangEN] {
+			t.Errorf("message %d: id %q, en %q", id, m[LangID], m[LangEN])
+		}
+	}
+}

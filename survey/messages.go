@@ -43,6 +43,9 @@ const (
 
 // message returns the text of id in Indonesian and English.
 func message(id msgID) Text {
+	if id >= msgExpired && id <= msgUseButtons {
+		return refusalMessage(id)
+	}
 	switch id {
 	case msgOptional:
 		return Text{LangID: "(opsional)", LangEN: "(optional)"}
@@ -56,6 +59,31 @@ func message(id msgID) Text {
 		return Text{LangID: "Selesai ✓", LangEN: "Done ✓"}
 	case msgBtnSubmit:
 		return Text{LangID: "Kirim jawaban", LangEN: "Submit answers"}
+	case msgFirstQuestion:
+		return Text{LangID: "Ini pertanyaan pertama.", LangEN: "This is the first question."}
+	case msgResume:
+		return Text{LangID: "Anda sudah menjawab %d dari %d pertanyaan. Lanjutkan?", LangEN: "You answered %d of %d questions. Continue?"}
+	case msgCancelled:
+		return Text{LangID: "Survei dibatalkan. Jawaban Anda tidak dikirim.", LangEN: "Survey cancelled. Your answers were not submitted."}
+	case msgSubmitted:
+		return Text{LangID: "Terima kasih! Jawaban Anda sudah terkirim.", LangEN: "Thank you! Your answers have been submitted."}
+	case msgStopped:
+		return Text{LangID: "Terima kasih atas waktu Anda.", LangEN: "Thank you for your time."}
+	case msgReviewTitle:
+		return Text{LangID: "Periksa jawaban Anda sebelum mengirim:", LangEN: "Check your answers before submitting:"}
+	case msgSkipped:
+		return Text{LangID: "(dilewati)", LangEN: "(skipped)"}
+	case msgEditPrefix:
+		return Text{LangID: "Ubah", LangEN: "Edit"}
+	case msgNoAnswer:
+		return Text{LangID: "(belum ada jawaban)", LangEN: "(no answers yet)"}
+	}
+	return Text{}
+}
+
+// refusalMessage returns the text of a refused input.
+func refusalMessage(id msgID) Text {
+	switch id {
 	case msgExpired:
 		return Text{LangID: "Tombol itu sudah tidak berlaku.", LangEN: "That button has expired."}
 	case msgChooseButton:
@@ -93,24 +121,6 @@ func message(id msgID) Text {
 		return Text{LangID: "Pertanyaan itu tidak dapat diubah sekarang.", LangEN: "That question cannot be changed now."}
 	case msgUseButtons:
 		return Text{LangID: "Gunakan tombol di bawah untuk mengubah atau mengirim jawaban.", LangEN: "Use the buttons below to change or submit your answers."}
-	case msgFirstQuestion:
-		return Text{LangID: "Ini pertanyaan pertama.", LangEN: "This is the first question."}
-	case msgResume:
-		return Text{LangID: "Anda sudah menjawab %d dari %d pertanyaan. Lanjutkan?", LangEN: "You answered %d of %d questions. Continue?"}
-	case msgCancelled:
-		return Text{LangID: "Survei dibatalkan. Jawaban Anda tidak dikirim.", LangEN: "Survey cancelled. Your answers were not submitted."}
-	case msgSubmitted:
-		return Text{LangID: "Terima kasih! Jawaban Anda sudah terkirim.", LangEN: "Thank you! Your answers have been submitted."}
-	case msgStopped:
-		return Text{LangID: "Terima kasih atas waktu Anda.", LangEN: "Thank you for your time."}
-	case msgReviewTitle:
-		return Text{LangID: "Periksa jawaban Anda sebelum mengirim:", LangEN: "Check your answers before submitting:"}
-	case msgSkipped:
-		return Text{LangID: "(dilewati)", LangEN: "(skipped)"}
-	case msgEditPrefix:
-		return Text{LangID: "Ubah", LangEN: "Edit"}
-	case msgNoAnswer:
-		return Text{LangID: "(belum ada jawaban)", LangEN: "(no answers yet)"}
 	}
 	return Text{}
 }
