@@ -1,0 +1,101 @@
+// Package session keeps the bot's per-chat conversation state between
+// updates, with two implementations of one Store: Redis (any number of
+// replicas) and in-process memory (one process only). A session is a cache:
+// the database holds every answer, so a lost session is rebuilt from the
+// in-progress response.
+//
+// Writes are compare-and-set on a version number, so two replicas that
+// raced on one chat cannot silently overwrite each other; Lock gives
+// per-chat (and per-job) mutual exclusion, and SeenUpdate a fast
+// first-seen check on Telegram update ids.
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"time"
+)
+
+// Sentinel errors; test them with errors.Is.
+var (
+	// ErrNotFound: no session is stored for the chat (never stored,
+	// expired, deleted or flushed).
+	ErrNotFound = errors.New("session: not found")
+	// ErrConflict: Put's version does not match the stored one.
+	ErrConflict = errors.New("session: version conflict")
+)
+
+// Session is one chat's conversation state.
+type Session struct {
+	ChatID int64
+	// Version counts the writes: 0 means "not stored yet"; Put returns the
+	// session with the version it now has.
+	Version int64
+	// Data is opaque JSON owned by the bot.
+	Data []byte
+}
+
+// Store keeps sessions, locks and seen update ids.
+type Store interface {
+	// Get returns the chat's session, or ErrNotFound.
+	Get(ctx context.Context, chatID int64) (Session, error)
+	// Put stores s if s.Version equals the stored version (0: nothing may
+	// be stored), else returns ErrConflict. It returns the stored session,
+	// whose Version is s.Version+1. ttl <= 0 keeps it without expiry.
+	Put(ctx context.Context, s Session, ttl time.Duration) (Session, error)
+	// Delete removes the chat's session; deleting a missing one is no error.
+	Delete(ctx context.Context, chatID int64) error
+	// Lock takes the named lock, waiting (polling with backoff) until it is
+	// free or ctx ends. The lock expires after ttl if never released (a
+	// crashed holder); unlock releases it only if it is still ours.
+	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), err error)
+	// SeenUpdate reports whether this is the first time the update id is
+	// seen within ttl (SET NX).
+	SeenUpdate(ctx context.Context, updateID int64, ttl time.Duration) (firstTime bool, err error)
+}
+
+// Backoff bounds for Lock's polling.
+const (
+	minLockWait = 2 * time.Millisecond
+	maxLockWait = 100 * time.Millisecond
+)
+
+// waitBackoff sleeps before the given retry (exponential with jitter) and
+// returns ctx's error if it ends first.
+func waitBackoff(ctx context.Context, attempt int) error {
+	d := minLockWait << min(attempt, 6)
+	d = min(d, maxLockWait)
+	d = d/2 + mrand.N(d/2+1)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// newToken returns a random lock owner token.
+func newToken() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("lock token: %w", err)
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+// checkLockArgs validates Lock's arguments.
+func checkLockArgs(key string, ttl time.Duration) error {
+	if key == "" {
+		return errors.New("session: lock: empty key")
+	}
+	if ttl <= 0 {
+		return fmt.Errorf("session: lock %q: ttl must be positive, got %s", key, ttl)
+	}
+	return nil
+}
