@@ -118,7 +118,7 @@ func checkLen(plain string, caption bool) error {
 	switch {
 	case caption && n > maxCaptionLen:
 		return badRequest("message caption is too long")
-	case !caption && n == 0:
+	case !caption && strings.TrimSpace(plain) == "":
 		return badRequest("message text is empty")
 	case !caption && n > maxTextLen:
 		return badRequest("message is too long")

@@ -116,7 +116,7 @@ func (s *Server) serveMethod(w http.ResponseWriter, r *http.Request, method stri
 	if perr != nil {
 		return writeResult(w, nil, badRequest(perr.Error()))
 	}
-	h, ok := s.methods()[strings.ToLower(method)]
+	h, ok := s.handlers[strings.ToLower(method)]
 	if !ok {
 		return writeResult(w, nil, &apiError{Code: 404, Description: "Not Found"})
 	}

@@ -327,7 +327,8 @@ func (s *Server) deleteMyCommands(_ *http.Request, p params) (any, error) {
 	return true, nil
 }
 
-// Requests returns every request received so far, in arrival order.
+// Requests returns every request handled so far, in the order they
+// completed (a long poll completes late); Request.Time is the arrival time.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()

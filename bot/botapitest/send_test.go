@@ -100,6 +100,7 @@ func TestSendMessageValidation(t *testing.T) {
 		{"4096 emoji fit", okMax, "", strings.Repeat("😀", 4096)},
 		{"callback data over 64 bytes", badData, "Bad Request: BUTTON_DATA_INVALID", ""},
 		{"empty", tgbotapi.NewMessage(1, ""), "Bad Request: message text is empty", ""},
+		{"whitespace only", tgbotapi.NewMessage(1, " \n "), "Bad Request: message text is empty", ""},
 		{"unknown chat", tgbotapi.NewMessage(999, "x"), "Bad Request: chat not found", ""},
 		{"html rendered", html, "", "Skor <90> & naik"},
 		{"bad html", badHTML, "can't parse entities", ""},

@@ -10,8 +10,10 @@
 // helpers read like a person using Telegram:
 //
 //	srv := botapitest.New(botapitest.Options{})
-//	base, _ := srv.Listen("")
+//	if _, err := srv.Listen(""); err != nil { ... }
 //	defer srv.Close()
+//	bot, err := tgbotapi.NewBotAPIWithAPIEndpoint(srv.Token(), srv.Endpoint())
+//	// ... run the bot's update loop against it ...
 //	u := srv.User(1001, botapitest.WithLanguage("id"))
 //	u.Send("/start svc_ktp")
 //	msg, _ := u.WaitFor(ctx, botapitest.HasButton("Setuju"))
@@ -85,7 +87,9 @@ type Server struct {
 	requests  []Request
 	faults    []*faultEntry
 	hook      webhookState
+	handlers  map[string]methodFunc
 	fileSeq   int
+	nextLane  int64 // private delivery lanes for Duplicate
 
 	httpSrv   *http.Server
 	baseURL   string
@@ -137,6 +141,8 @@ func New(opts Options) *Server {
 		first = 1
 	}
 	s.q.init(first)
+	s.nextLane = -1 << 62
+	s.handlers = s.methods()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	return s
 }
@@ -219,6 +225,21 @@ func (s *Server) waitChange(ctx context.Context, ch <-chan struct{}, timer <-cha
 	case <-s.ctx.Done():
 		return false
 	}
+}
+
+// Changed returns a channel that is closed at the next change of the
+// emulator's state (an update queued, a message sent or edited, a request
+// recorded...). Take it before reading the state to miss nothing:
+//
+//	for {
+//		ch := srv.Changed()
+//		render(u.Messages())
+//		select { case <-ch: case <-ctx.Done(): return }
+//	}
+func (s *Server) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
 }
 
 // timestamp returns the emulator clock as Unix seconds.

@@ -119,6 +119,9 @@ func (s *Server) InjectUpdate(raw []byte) (int, error) {
 			}
 			s.chats[key] = newChat(wireChat{ID: key, Type: typ})
 		}
+		if kind == "callback_query" {
+			s.recordInjectedCallbackLocked(body)
+		}
 		return s.enqueueLocked(kind, key, body), nil
 	}
 	return 0, nil
@@ -149,8 +152,20 @@ func chatKeyOf(body json.RawMessage) int64 {
 
 // Redeliver queues the update with this id once more, with the same
 // update_id, as Telegram does after a timeout. In polling mode the copy is
-// returned by the next getUpdates even if the bot's offset is already past it.
+// returned by the next getUpdates even if the bot's offset is already past
+// it; in webhook mode it waits its turn behind the chat's other updates.
 func (s *Server) Redeliver(updateID int) error {
+	return s.requeue(updateID, false)
+}
+
+// Duplicate is Redeliver, except that in webhook mode the copy does not
+// wait for the chat's line: it is POSTed in parallel with whatever is in
+// flight, as when Telegram retries an update the bot is still handling.
+func (s *Server) Duplicate(updateID int) error {
+	return s.requeue(updateID, true)
+}
+
+func (s *Server) requeue(updateID int, parallel bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, ok := s.q.history[updateID]
@@ -158,6 +173,10 @@ func (s *Server) Redeliver(updateID int) error {
 		return fmt.Errorf("redeliver %d: %w", updateID, ErrUnknownUpdate)
 	}
 	cp := &queuedUpdate{id: u.id, kind: u.kind, chatKey: u.chatKey, raw: u.raw, forced: true}
+	if parallel {
+		s.nextLane--
+		cp.chatKey = s.nextLane // a lane of its own, below any real chat id
+	}
 	s.q.pending = append(s.q.pending, cp)
 	s.notifyLocked()
 	return nil
@@ -293,4 +312,23 @@ func (s *Server) PollActive() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.q.pollStop != nil
+}
+
+// recordInjectedCallbackLocked registers an injected callback query so that
+// the bot can answer it.
+func (s *Server) recordInjectedCallbackLocked(body json.RawMessage) {
+	var q struct {
+		ID   string `json:"id"`
+		Data string `json:"data"`
+		From struct {
+			ID int64 `json:"id"`
+		} `json:"from"`
+	}
+	if json.Unmarshal(body, &q) != nil || q.ID == "" {
+		return
+	}
+	if _, ok := s.callbacks[q.ID]; !ok {
+		s.callbacks[q.ID] = &callback{userID: q.From.ID, CallbackAnswer: CallbackAnswer{QueryID: q.ID, Data: q.Data, PressedAt: s.now()}}
+		s.cbOrder = append(s.cbOrder, q.ID)
+	}
 }

@@ -143,3 +143,27 @@ func TestUpdateIDsAndClock(t *testing.T) {
 		t.Fatal("endpoint must be a pattern, not contain the token")
 	}
 }
+
+func TestInjectedCallbackCanBeAnsweredAndChangedFires(t *testing.T) {
+	srv, bot := startBot(t)
+	ch := srv.Changed()
+	raw := `{"callback_query":{"id":"forged-1","from":{"id":5,"is_bot":false,"first_name":"X"},"chat_instance":"c","data":"` +
+		strings.Repeat("z", 70) + `"}}`
+	if _, err := srv.InjectUpdate([]byte(raw)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ch:
+	default:
+		t.Fatal("Changed channel not closed after an update was queued")
+	}
+	if _, err := bot.Request(tgbotapi.NewCallback("forged-1", "Tombol kedaluwarsa")); err != nil {
+		t.Fatalf("answer injected query: %v", err)
+	}
+	if n := len(srv.UnansweredCallbacks()); n != 0 {
+		t.Fatalf("unanswered %d", n)
+	}
+	if _, err := srv.InjectUpdate([]byte(`{"message":{},"edited_message":{}}`)); err == nil {
+		t.Fatal("two update kinds accepted")
+	}
+}

@@ -39,6 +39,7 @@ type webhookState struct {
 	deliveries []Delivery
 	attempts   map[int]int
 	running    bool
+	inFlight   int
 }
 
 var secretRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
@@ -72,7 +73,10 @@ func (s *Server) setWebhook(_ *http.Request, p params) (any, error) {
 		close(s.q.pollStop)
 		s.q.pollStop = nil
 	}
-	s.hook.url, s.hook.secret, s.hook.maxConns = raw, secret, max(maxConns, 40)
+	if maxConns <= 0 {
+		maxConns = 40 // Telegram's default
+	}
+	s.hook.url, s.hook.secret, s.hook.maxConns = raw, secret, min(maxConns, 100)
 	if s.hook.attempts == nil {
 		s.hook.attempts = make(map[int]int)
 	}
@@ -139,7 +143,10 @@ func (s *Server) WebhookURL() string {
 // a time and in order, different chats in parallel.
 func (s *Server) dispatch() {
 	defer s.wg.Done()
-	client := &http.Client{Timeout: s.opts.WebhookTimeout}
+	client := &http.Client{Timeout: s.opts.WebhookTimeout, Transport: &http.Transport{
+		MaxIdleConns: 100, MaxIdleConnsPerHost: 100, IdleConnTimeout: 90 * time.Second,
+	}}
+	defer client.CloseIdleConnections()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for {
@@ -169,7 +176,11 @@ func (s *Server) launchLocked(client *http.Client) {
 		if u.inFlight {
 			continue
 		}
+		if s.hook.inFlight >= s.hook.maxConns {
+			return
+		}
 		u.inFlight = true
+		s.hook.inFlight++
 		s.hook.attempts[u.id]++
 		s.wg.Add(1)
 		go s.deliver(client, u, s.hook.url, s.hook.secret, s.hook.attempts[u.id])
@@ -198,6 +209,7 @@ func (s *Server) deliver(client *http.Client, u *queuedUpdate, hookURL, secret s
 	defer s.mu.Unlock()
 	s.hook.deliveries = append(s.hook.deliveries, d)
 	u.inFlight = false
+	s.hook.inFlight--
 	if ok {
 		s.q.pending = slices.DeleteFunc(s.q.pending, func(x *queuedUpdate) bool { return x == u })
 	} else {

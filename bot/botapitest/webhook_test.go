@@ -163,3 +163,39 @@ func TestWebhookPerChatOrderAndParallelChats(t *testing.T) {
 		lastLen[c] = n
 	}
 }
+
+func TestWebhookDuplicateArrivesConcurrently(t *testing.T) {
+	srv := startServer(t, botapitest.Options{})
+	bot := newClient(t, srv, 5*time.Second)
+	release := make(chan struct{})
+	var mu sync.Mutex
+	inFlight, maxInFlight := 0, 0
+	h := &hookRecorder{seen: map[int]int{}, respond: func(tgbotapi.Update, int) int {
+		mu.Lock()
+		inFlight++
+		maxInFlight = max(maxInFlight, inFlight)
+		if inFlight == 2 {
+			close(release)
+		}
+		mu.Unlock()
+		select {
+		case <-release:
+		case <-time.After(2 * time.Second):
+		}
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+		return http.StatusOK
+	}}
+	setHook(t, bot, h)
+	id := srv.User(70).Send("Kirim")
+	waitFor(t, func() bool { got, _ := h.received(); return len(got) == 1 })
+	if err := srv.Duplicate(id); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return srv.PendingUpdates() == 0 })
+	got, _ := h.received()
+	if len(got) != 2 || got[0].UpdateID != id || got[1].UpdateID != id || maxInFlight != 2 {
+		t.Fatalf("got %d deliveries, max concurrent %d", len(got), maxInFlight)
+	}
+}
