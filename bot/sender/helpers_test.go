@@ -1,0 +1,131 @@
+package sender_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/kotasolok/egovpulse/bot/botapitest"
+	"github.com/kotasolok/egovpulse/bot/sender"
+)
+
+// tokenRe matches anything shaped like a bot token (RELIABILITY.md item 15).
+var tokenRe = regexp.MustCompile(`\d+:[A-Za-z0-9_-]{30,}`)
+
+// env is an emulator, the real client connected to it over HTTP, and a
+// buffer that collects the sender's logs.
+type env struct {
+	emu  *botapitest.Server
+	api  *tgbotapi.BotAPI
+	logs *syncBuffer
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// newEnv starts an emulator and connects the client with an HTTP timeout.
+func newEnv(tb testing.TB, timeout time.Duration) *env {
+	tb.Helper()
+	emu := botapitest.New(botapitest.Options{})
+	if _, err := emu.Listen(""); err != nil {
+		tb.Fatalf("emulator Listen: %v", err)
+	}
+	tb.Cleanup(emu.Close)
+	api, err := tgbotapi.NewBotAPIWithClient(emu.Token(), emu.Endpoint(), &http.Client{Timeout: timeout})
+	if err != nil {
+		tb.Fatalf("client: %v", err)
+	}
+	return &env{emu: emu, api: api, logs: &syncBuffer{}}
+}
+
+// sender builds a Sender on the env's client; it is closed at cleanup.
+func (e *env) sender(tb testing.TB, opts sender.Options) *sender.Sender {
+	tb.Helper()
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	s := sender.New(e.api, opts)
+	tb.Cleanup(func() { _ = s.Close(context.Background()) })
+	return s
+}
+
+// fast is a configuration whose limits do not slow a test down.
+func fast() sender.Options {
+	return sender.Options{PerChatRate: 1000, PerChatBurst: 100, GlobalRate: 10000, GlobalBurst: 100,
+		GroupPerMinute: 100000, RetryBackoff: 10 * time.Millisecond}
+}
+
+// text is a sendMessage to chat.
+func text(chat int64, s string) sender.Message {
+	return sender.Message{ChatID: chat, Chattable: tgbotapi.NewMessage(chat, s)}
+}
+
+// mustClose closes s within a few seconds or fails.
+func mustClose(tb testing.TB, s *sender.Sender) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Close(ctx); err != nil {
+		tb.Fatalf("Close: %v", err)
+	}
+}
+
+// requests returns the recorded requests of method to chat, in order.
+func (e *env) requests(method string, chat int64) []botapitest.Request {
+	var out []botapitest.Request
+	for _, r := range e.emu.Requests() {
+		if r.Method == method && r.ChatID == chat {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// texts returns the texts of the bot's messages in a chat.
+func texts(msgs []botapitest.Message) []string {
+	out := make([]string, len(msgs))
+	for i, m := range msgs {
+		out[i] = m.Text
+	}
+	return out
+}
+
+// numbered returns "prefix00", "prefix01", ...
+func numbered(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s%02d", prefix, i)
+	}
+	return out
+}
+
+// assertNoToken fails when s contains something shaped like a bot token.
+func assertNoToken(tb testing.TB, what, s string) {
+	tb.Helper()
+	if m := tokenRe.FindString(s); m != "" {
+		tb.Errorf("%s contains a token %q:\n%s", what, m, s)
+	}
+}

@@ -1,0 +1,192 @@
+package sender_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kotasolok/egovpulse/bot/botapitest"
+	"github.com/kotasolok/egovpulse/bot/sender"
+)
+
+func TestEnqueueKeepsEachChatInOrder(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	a, b := e.emu.User(101), e.emu.User(102)
+	s := e.sender(t, sender.Options{PerChatRate: 200, PerChatBurst: 3})
+	wantA, wantB := numbered("a", 20), numbered("b", 20)
+	for i := range wantA {
+		s.Enqueue(text(a.ID(), wantA[i]))
+		s.Enqueue(text(b.ID(), wantB[i]))
+	}
+	mustClose(t, s)
+	if got := texts(a.Messages()); !slices.Equal(got, wantA) {
+		t.Errorf("chat A got %q, want %q", got, wantA)
+	}
+	if got := texts(b.Messages()); !slices.Equal(got, wantB) {
+		t.Errorf("chat B got %q, want %q", got, wantB)
+	}
+	if st := s.Stats(); st.Sent != 40 || st.Failed != 0 {
+		t.Errorf("stats %+v, want 40 sent and no failure", st)
+	}
+}
+
+func TestPacingAfterBurst(t *testing.T) {
+	tests := []struct {
+		name     string
+		opts     sender.Options
+		n, burst int
+		interval time.Duration
+	}{
+		{"configured 20 per second", sender.Options{PerChatRate: 20, PerChatBurst: 5}, 15, 5, 50 * time.Millisecond},
+		{"defaults: burst of 5 then 1 per second", sender.Options{}, 7, 5, time.Second},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, 5*time.Second)
+			u := e.emu.User(int64(110 + i))
+			s := e.sender(t, tt.opts)
+			for _, w := range numbered("m", tt.n) {
+				s.Enqueue(text(u.ID(), w))
+			}
+			mustClose(t, s)
+			reqs := e.requests("sendMessage", u.ID())
+			if len(reqs) != tt.n {
+				t.Fatalf("%d requests, want %d", len(reqs), tt.n)
+			}
+			first := reqs[0].Time
+			if d := reqs[tt.burst-1].Time.Sub(first); d > tt.interval/2+30*time.Millisecond {
+				t.Errorf("the burst of %d took %v; it should go at once", tt.burst, d)
+			}
+			paced := time.Duration(tt.n-tt.burst) * tt.interval
+			span := reqs[tt.n-1].Time.Sub(first)
+			if span < paced*9/10 || span > paced+time.Second {
+				t.Errorf("%d messages took %v, want about %v after the burst", tt.n, span, paced)
+			}
+		})
+	}
+}
+
+func TestRateLimitedChatWaitsWhileOthersFlow(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	a, b := e.emu.User(201), e.emu.User(202)
+	e.emu.Fault("sendMessage", botapitest.TooManyRequests(1).ForChat(a.ID()))
+	s := e.sender(t, sender.Options{PerChatRate: 20, PerChatBurst: 5})
+
+	done := make(chan error, 1)
+	var res sender.Result
+	go func() {
+		var err error
+		res, err = s.Send(context.Background(), text(a.ID(), "untuk A"))
+		done <- err
+	}()
+	for _, w := range numbered("b", 10) {
+		s.Enqueue(text(b.ID(), w))
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Send to A: %v", err)
+	}
+	mustClose(t, s)
+
+	reqA := e.requests("sendMessage", a.ID())
+	if len(reqA) != 2 || reqA[0].Status != 429 || reqA[1].Status != 200 {
+		t.Fatalf("requests to A: %+v, want a 429 then one retry", reqA)
+	}
+	if wait := reqA[1].Time.Sub(reqA[0].Time); wait < time.Second {
+		t.Errorf("A was retried after %v, before retry_after (1 s)", wait)
+	}
+	msgs := a.Messages()
+	if len(msgs) != 1 || msgs[0].Text != "untuk A" || res.MessageID != msgs[0].ID {
+		t.Errorf("A got %q (result id %d), want the message exactly once", texts(msgs), res.MessageID)
+	}
+	reqB := e.requests("sendMessage", b.ID())
+	if len(reqB) != 10 || len(b.Messages()) != 10 {
+		t.Fatalf("B: %d requests, %d messages, want 10", len(reqB), len(b.Messages()))
+	}
+	if last := reqB[len(reqB)-1].Time; !last.Before(reqA[1].Time) {
+		t.Errorf("B's last message at %v waited for A's retry at %v", last, reqA[1].Time)
+	}
+	if st := s.Stats(); st.RateLimited != 1 {
+		t.Errorf("stats %+v, want RateLimited 1", st)
+	}
+}
+
+func TestBlockedChatStopsAndIsReported(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	u := e.emu.User(301)
+	// The first send is slow so the next two are queued behind it; the
+	// second answers 403.
+	e.emu.Fault("sendMessage", botapitest.Slow(200*time.Millisecond).ForChat(u.ID()))
+	e.emu.Fault("sendMessage", botapitest.Blocked().ForChat(u.ID()))
+	var mu sync.Mutex
+	var blocked []int64
+	opts := fast()
+	opts.OnBlocked = func(id int64) { mu.Lock(); blocked = append(blocked, id); mu.Unlock() }
+	s := e.sender(t, opts)
+	for _, w := range numbered("m", 4) {
+		s.Enqueue(text(u.ID(), w))
+	}
+	mustClose(t, s)
+
+	if n := len(e.requests("sendMessage", u.ID())); n != 2 {
+		t.Errorf("%d requests, want 2 (one sent, one refused, the rest not tried)", n)
+	}
+	if got := texts(u.Messages()); !slices.Equal(got, []string{"m00"}) {
+		t.Errorf("delivered %q, want only m00", got)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(blocked, []int64{u.ID()}) {
+		t.Errorf("OnBlocked calls %v, want [%d]", blocked, u.ID())
+	}
+	if st := s.Stats(); st.Blocked != 1 || st.Failed != 3 {
+		t.Errorf("stats %+v, want Blocked 1, Failed 3", st)
+	}
+}
+
+func TestSendToBlockedUserIsNotRetried(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	u := e.emu.User(302)
+	u.Block()
+	s := e.sender(t, fast())
+	_, err := s.Send(context.Background(), text(u.ID(), "pengingat"))
+	if !errors.Is(err, sender.ErrBlocked) {
+		t.Fatalf("err = %v, want ErrBlocked", err)
+	}
+	if n := len(e.requests("sendMessage", u.ID())); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+func TestMigratedGroupGetsTheMessageOnce(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	g := e.emu.Group(-401, "Forum OPD")
+	sg := g.Migrate(e.emu.User(402), -100401)
+	var moves [][2]int64
+	opts := fast()
+	opts.OnMigrated = func(o, n int64) { moves = append(moves, [2]int64{o, n}) }
+	s := e.sender(t, opts)
+	ctx := context.Background()
+
+	res, err := s.Send(ctx, text(g.ChatID(), "halo grup"))
+	if err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if res.ChatID != sg.ChatID() {
+		t.Errorf("result chat %d, want %d", res.ChatID, sg.ChatID())
+	}
+	if _, err := s.Send(ctx, text(g.ChatID(), "kedua")); err != nil {
+		t.Fatalf("second Send: %v", err)
+	}
+	if got := texts(sg.Messages()); !slices.Equal(got, []string{"halo grup", "kedua"}) {
+		t.Errorf("supergroup got %q", got)
+	}
+	if n := len(e.requests("sendMessage", g.ChatID())); n != 1 {
+		t.Errorf("%d requests to the old id, want 1 (later ones go to the new id)", n)
+	}
+	if len(moves) != 1 || moves[0] != [2]int64{g.ChatID(), sg.ChatID()} {
+		t.Errorf("OnMigrated calls %v", moves)
+	}
+}
