@@ -57,10 +57,11 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // lex splits src into tokens; columns count characters from 1.
 func lex(src string) ([]token, error) {
 	var toks []token
-	i := 0
+	i, col, counted := 0, 1, 0
 	for i < len(src) {
 		c := src[i]
-		col := utf8.RuneCountInString(src[:i]) + 1
+		col += utf8.RuneCountInString(src[counted:i])
+		counted = i
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			i++
