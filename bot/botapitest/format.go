@@ -19,8 +19,10 @@ var htmlTags = []string{"b", "strong", "i", "em", "u", "ins", "s", "strike", "de
 	"tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji"}
 
 // renderText returns the text a user sees for text sent with parseMode, or
-// Telegram's "can't parse entities" error. Lengths are counted in characters
-// (runes) of this rendered text.
+// Telegram's "can't parse entities" error. Legacy "Markdown" is not parsed
+// (the text is kept as sent). Lengths are then counted in characters
+// (runes) of the rendered text, which is what Telegram counts: 4,096
+// astral emoji (8,192 UTF-16 units) are accepted, 4,097 refused.
 func renderText(text, parseMode string) (string, error) {
 	switch strings.ToLower(parseMode) {
 	case "html":
@@ -80,18 +82,25 @@ func last(s []string) string {
 
 // renderMarkdownV2 strips formatting and enforces Telegram's escaping rule:
 // the characters _*[]()~`>#+-=|{}.! must be escaped with '\' unless they
-// are formatting. Link targets "(...)" after "]" are dropped.
+// are formatting (inside `code` only ` and \ are special). Link targets
+// "(...)" after "]" are dropped. It is an approximation of Telegram's parser
+// that accepts and refuses the same common cases.
 func renderMarkdownV2(text string) (string, error) {
 	var out strings.Builder
+	inCode := false
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
+		case r == '`':
+			inCode = !inCode
+		case inCode && r != '\\':
+			out.WriteRune(r)
 		case r == '\\' && i+1 < len(text):
 			r2, s2 := utf8.DecodeRuneInString(text[i+1:])
 			out.WriteRune(r2)
 			i += 1 + s2
 			continue
-		case strings.ContainsRune("*_~|`[", r):
+		case strings.ContainsRune("*_~|[", r):
 			// formatting marker: not shown
 		case r == ']':
 			if strings.HasPrefix(text[i+1:], "(") {

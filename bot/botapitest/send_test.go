@@ -183,3 +183,31 @@ func TestParamsAsQueryAndJSON(t *testing.T) {
 		t.Fatalf("messages %+v", msgs)
 	}
 }
+
+func TestRenderMarkdownV2(t *testing.T) {
+	srv, bot := startBot(t)
+	u := srv.User(2)
+	tests := []struct{ in, want, wantErr string }{
+		{`*Skor* 4\.5 \(baik\)\!`, "Skor 4.5 (baik)!", ""},
+		{"kode `a.b-c` saja", "kode a.b-c saja", ""},
+		{"[situs](https://solokkota.go.id) resmi", "situs resmi", ""},
+		{"nilai 4.5", "", "Character '.' is reserved"},
+		{"a-b", "", "Character '-' is reserved"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			m := tgbotapi.NewMessage(2, tc.in)
+			m.ParseMode = tgbotapi.ModeMarkdownV2
+			_, err := bot.Send(m)
+			if tc.wantErr != "" {
+				if te := apiError(t, err); !strings.Contains(te.Message, tc.wantErr) {
+					t.Fatalf("got %q, want %q", te.Message, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || u.LastMessage().Text != tc.want {
+				t.Fatalf("err %v text %q, want %q", err, u.LastMessage().Text, tc.want)
+			}
+		})
+	}
+}

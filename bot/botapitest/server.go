@@ -19,6 +19,29 @@
 //	msg, _ := u.WaitFor(ctx, botapitest.HasButton("Setuju"))
 //	_ = u.Press("Setuju")
 //
+// Behaviour worth knowing, all as Telegram does it unless noted:
+//   - A wrong token answers 401, an unknown method 404; method names are
+//     case-insensitive; parameters may come as query, urlencoded form,
+//     multipart form (uploads) or a JSON body.
+//   - getUpdates: an update stays queued until a later call's offset passes
+//     it; a negative offset keeps only the last -offset updates; limit is
+//     1..100; allowed_updates is remembered (the library's "null" keeps it).
+//     A new getUpdates terminates a waiting one, which answers 409 "Conflict:
+//     terminated by other getUpdates request...". While a webhook is set,
+//     getUpdates answers 409.
+//   - Webhook: updates are POSTed as JSON with X-Telegram-Bot-Api-Secret-Token,
+//     one at a time per chat and in order, chats in parallel (at most
+//     max_connections at once); a non-2xx, connection error or timeout
+//     (Options.WebhookTimeout) redelivers the same update after
+//     Options.WebhookBackoff. Every attempt is kept (Deliveries).
+//   - Sends check Telegram's limits: text 1..4096 characters after entity
+//     parsing, captions ≤ 1024, callback_data 1..64 bytes, HTML and
+//     MarkdownV2 syntax; edits answer "message is not modified" when
+//     nothing changes; a callback query can be answered once.
+//   - Fault scripts the next answers of a method (429, 403, migrate, 500,
+//     slow, dropped connection, applied-then-timed-out); Requests records
+//     every request with its parameters, arrival time and status.
+//
 // The package uses only the standard library.
 package botapitest
 
