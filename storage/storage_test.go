@@ -1,8 +1,11 @@
 package storage_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -66,11 +69,36 @@ func TestMigrate(t *testing.T) {
 	}
 }
 
-func TestAutoMigrate(t *testing.T) {
+func TestAutoMigrateSQLite(t *testing.T) {
 	b := storagetest.SQLiteBackend(t)
 	st := b.Open(t, storage.Options{AutoMigrate: true})
 	if err := st.CheckSchema(context.Background()); err != nil {
 		t.Fatalf("CheckSchema after Open with AutoMigrate: %v", err)
+	}
+	mustRespondent(t, st, 1)
+	if _, err := os.Stat(b.DSN + "-wal"); err != nil {
+		t.Fatalf("SQLite is not in WAL mode: %v", err)
+	}
+}
+
+// TestSlowQueryLogHidesValues: slow queries are logged at Warn with their
+// SQL, never with the values (answers are personal data).
+func TestSlowQueryLogHidesValues(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	st := storagetest.SQLiteBackend(t).Open(t, storage.Options{Logger: logger, SlowQuery: time.Nanosecond, AutoMigrate: true})
+	key := mustRespondent(t, st, 1)
+	if err := st.Tx(context.Background(), func(tx *storage.Tx) error {
+		return tx.RecordConsent(key, "rahasia-pribadi", t0)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "level=WARN") || !strings.Contains(out, "slow query") || !strings.Contains(out, "consents") {
+		t.Fatalf("no slow-query warning for the insert in:\n%s", out)
+	}
+	if strings.Contains(out, "rahasia-pribadi") || strings.Contains(out, key) {
+		t.Fatalf("the log shows stored values:\n%s", out)
 	}
 }
 
