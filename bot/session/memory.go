@@ -112,15 +112,9 @@ func (m *Memory) Lock(ctx context.Context, key string, ttl time.Duration) (func(
 	if err != nil {
 		return nil, err
 	}
-	for attempt := 0; ; attempt++ {
-		if m.tryLock(key, token, ttl) {
-			var once sync.Once
-			return func() { once.Do(func() { m.unlock(key, token) }) }, nil
-		}
-		if err := waitBackoff(ctx, attempt); err != nil {
-			return nil, fmt.Errorf("lock %q: %w", key, err)
-		}
-	}
+	return acquire(ctx, key,
+		func() (bool, error) { return m.tryLock(key, token, ttl), nil },
+		func() { m.unlock(key, token) })
 }
 
 func (m *Memory) tryLock(key, token string, ttl time.Duration) bool {

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -144,19 +143,9 @@ func (r *Redis) Lock(ctx context.Context, key string, ttl time.Duration) (func()
 		return nil, err
 	}
 	k := r.prefix + "lock:" + key
-	for attempt := 0; ; attempt++ {
-		ok, err := r.setNX(ctx, k, token, ttl)
-		if err != nil {
-			return nil, fmt.Errorf("lock %q: %w", key, err)
-		}
-		if ok {
-			var once sync.Once
-			return func() { once.Do(func() { r.release(ctx, k, token) }) }, nil
-		}
-		if err := waitBackoff(ctx, attempt); err != nil {
-			return nil, fmt.Errorf("lock %q: %w", key, err)
-		}
-	}
+	return acquire(ctx, key,
+		func() (bool, error) { return r.setNX(ctx, k, token, ttl) },
+		func() { r.release(ctx, k, token) })
 }
 
 // release runs the compare-and-delete, even if ctx has ended. A failure

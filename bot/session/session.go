@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
+	"sync"
 	"time"
 )
 
@@ -77,6 +78,24 @@ func waitBackoff(ctx context.Context, attempt int) error {
 		return ctx.Err()
 	case <-t.C:
 		return nil
+	}
+}
+
+// acquire polls try (with backoff) until it takes the lock or ctx ends,
+// and returns an idempotent unlock that calls release once.
+func acquire(ctx context.Context, key string, try func() (bool, error), release func()) (func(), error) {
+	for attempt := 0; ; attempt++ {
+		ok, err := try()
+		if err != nil {
+			return nil, fmt.Errorf("lock %q: %w", key, err)
+		}
+		if ok {
+			var once sync.Once
+			return func() { once.Do(release) }, nil
+		}
+		if err := waitBackoff(ctx, attempt); err != nil {
+			return nil, fmt.Errorf("lock %q: %w", key, err)
+		}
 	}
 }
 
