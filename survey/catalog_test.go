@@ -23,7 +23,7 @@ func TestBuiltinCatalog(t *testing.T) {
 	if !ok || pbb.OPDCode != "bapenda" || !pbb.Online {
 		t.Errorf("Service(pbb) = %+v, %v", pbb, ok)
 	}
-	for _, code := range []string{"ktp_el", "kk", "akta_lahir", "pindah_datang", "nib", "pbg"} {
+	for _, code := range []string{"ktp", "kk", "akta_lahir", "pindah_datang", "nib", "pbg"} {
 		if _, ok := c.Service(code); !ok {
 			t.Errorf("service %s missing", code)
 		}

@@ -231,13 +231,13 @@ func (r *defReader) readQuestionChoices(m map[string]*yentry, f string, q *Quest
 	if q.Type == TypeScale {
 		r.checkScale(cl, q, f, ce, le)
 	} else if len(cl.noScore) > 0 {
-		at, field := choiceSite(cl, ce, le, f)
+		at, field := choiceSite(ce, le, f)
 		r.errorf(at, field, "no_score is only for scale questions")
 	}
 }
 
 // choiceSite says where to report a problem with a question's choices.
-func choiceSite(cl *choiceList, ce, le *yentry, f string) (int, string) {
+func choiceSite(ce, le *yentry, f string) (int, string) {
 	if ce != nil {
 		return ce.line, f + ".choices"
 	}
@@ -259,7 +259,7 @@ func listNames(lists map[string]*choiceList) string {
 // checkScale checks that every scale choice is a number, except those
 // marked no_score, and that there are at least two scored choices.
 func (r *defReader) checkScale(cl *choiceList, q *Question, f string, ce, le *yentry) {
-	at, field := choiceSite(cl, ce, le, f)
+	at, field := choiceSite(ce, le, f)
 	scored := 0
 	for i, c := range cl.choices {
 		cf := field

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -224,5 +225,23 @@ func TestCompareVersions(t *testing.T) {
 				t.Errorf("CompareVersions(%q, %q) = %d, want %d", tt.b, tt.a, got, -tt.want)
 			}
 		})
+	}
+}
+
+func TestLoadSurveyCapsErrors(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(base + "questions:\n")
+	for i := range 60 {
+		fmt.Fprintf(&b, "- {type: txt, name: q%d, label: Q}\n", i)
+	}
+	verrs := loadErrors(t, "t.yaml", []byte(b.String()))
+	if len(verrs) != 51 {
+		t.Fatalf("got %d errors, want 50 and a summary", len(verrs))
+	}
+	if got := verrs[49].Error(); !strings.HasPrefix(got, "t.yaml:52: questions[49].type: unknown type \"txt\"") {
+		t.Errorf("50th error = %s", got)
+	}
+	if got := verrs[50].Error(); got != "t.yaml: 10 more problems not shown" {
+		t.Errorf("summary = %s", got)
 	}
 }

@@ -24,6 +24,9 @@ var ErrInvalidDefinition = errors.New("invalid definition")
 // MaxDefinitionSize bounds a definition file, in bytes.
 const MaxDefinitionSize = 1 << 20
 
+// maxErrors bounds the problems reported for one file.
+const maxErrors = 50
+
 // maxDepth bounds the nesting of a definition; real files need 5 levels.
 const maxDepth = 16
 
@@ -111,6 +114,9 @@ func (r *defReader) result() error {
 		return nil
 	}
 	sort.SliceStable(r.errs, func(i, j int) bool { return r.errs[i].Line < r.errs[j].Line })
+	if n := len(r.errs); n > maxErrors {
+		r.errs = append(r.errs[:maxErrors:maxErrors], &DefError{File: r.file, Msg: fmt.Sprintf("%d more problems not shown", n-maxErrors)})
+	}
 	return r.errs
 }
 
