@@ -94,15 +94,29 @@ func (s *Server) addBotMessageLocked(c *chat, m *Message) wireMessage {
 	return s.wireOf(c, m)
 }
 
-func (s *Server) sendMessage(_ *http.Request, p params) (any, error) {
-	plain, err := renderText(p.str("text"), p.str("parse_mode"))
+// parseContent validates the text (or caption) and keyboard of a send or
+// edit and returns them as a Message to store or compare.
+func parseContent(p params, caption bool) (*Message, error) {
+	field := "text"
+	if caption {
+		field = "caption"
+	}
+	plain, err := renderText(p.str(field), p.str("parse_mode"))
 	if err != nil {
 		return nil, err
 	}
-	if err := checkLen(plain, false); err != nil {
+	if err := checkLen(plain, caption); err != nil {
 		return nil, err
 	}
 	buttons, markup, err := parseMarkup(p.str("reply_markup"))
+	if err != nil {
+		return nil, err
+	}
+	return &Message{Text: plain, ParseMode: p.str("parse_mode"), Buttons: buttons, ReplyMarkup: markup, source: p.str(field)}, nil
+}
+
+func (s *Server) sendMessage(_ *http.Request, p params) (any, error) {
+	m, err := parseContent(p, false)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +126,6 @@ func (s *Server) sendMessage(_ *http.Request, p params) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Message{Text: plain, ParseMode: p.str("parse_mode"), Buttons: buttons, ReplyMarkup: markup}
 	return s.addBotMessageLocked(c, m), nil
 }
 
@@ -142,35 +155,23 @@ func (s *Server) messageForEditLocked(p params) (*chat, *Message, error) {
 const notModified = "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"
 
 func (s *Server) editMessageText(_ *http.Request, p params) (any, error) {
-	plain, err := renderText(p.str("text"), p.str("parse_mode"))
-	if err != nil {
-		return nil, err
-	}
-	if err := checkLen(plain, false); err != nil {
-		return nil, err
-	}
-	buttons, markup, err := parseMarkup(p.str("reply_markup"))
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, m, err := s.messageForEditLocked(p)
-	if err != nil {
-		return nil, err
-	}
-	if m.Document != nil || m.Photo != nil {
-		return nil, badRequest("there is no text in the message to edit")
-	}
-	if m.Text == plain && bytes.Equal(m.ReplyMarkup, markup) {
-		return nil, badRequest(notModified)
-	}
-	m.Text, m.ParseMode, m.Buttons, m.ReplyMarkup = plain, p.str("parse_mode"), buttons, markup
-	return s.editedLocked(c, m), nil
+	return s.edit(p, true)
 }
 
 func (s *Server) editMessageReplyMarkup(_ *http.Request, p params) (any, error) {
-	buttons, markup, err := parseMarkup(p.str("reply_markup"))
+	return s.edit(p, false)
+}
+
+// edit implements editMessageText (withText) and editMessageReplyMarkup.
+// A missing reply_markup removes the keyboard, as on Telegram.
+func (s *Server) edit(p params, withText bool) (any, error) {
+	next := &Message{}
+	var err error
+	if withText {
+		next, err = parseContent(p, false)
+	} else {
+		next.Buttons, next.ReplyMarkup, err = parseMarkup(p.str("reply_markup"))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -180,18 +181,22 @@ func (s *Server) editMessageReplyMarkup(_ *http.Request, p params) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	if bytes.Equal(m.ReplyMarkup, markup) {
+	switch {
+	case !withText:
+		next.Text, next.ParseMode, next.source = m.Text, m.ParseMode, m.source
+	case m.Document != nil || m.Photo != nil:
+		return nil, badRequest("there is no text in the message to edit")
+	}
+	// Telegram compares text, entities and markup; the source text stands
+	// in for the entities (so "<b>x</b>" → "x" is a modification).
+	if m.Text == next.Text && m.source == next.source && bytes.Equal(m.ReplyMarkup, next.ReplyMarkup) {
 		return nil, badRequest(notModified)
 	}
-	m.Buttons, m.ReplyMarkup = buttons, markup
-	return s.editedLocked(c, m), nil
-}
-
-func (s *Server) editedLocked(c *chat, m *Message) wireMessage {
+	m.Text, m.ParseMode, m.Buttons, m.ReplyMarkup, m.source = next.Text, next.ParseMode, next.Buttons, next.ReplyMarkup, next.source
 	m.Edits++
 	m.EditedAt = s.now()
 	s.notifyLocked()
-	return s.wireOf(c, m)
+	return s.wireOf(c, m), nil
 }
 
 func (s *Server) answerCallbackQuery(_ *http.Request, p params) (any, error) {
@@ -221,14 +226,7 @@ func (s *Server) sendDocument(_ *http.Request, p params) (any, error) {
 // sendFile implements sendPhoto and sendDocument: an uploaded part, or a
 // file_id/URL string in the field.
 func (s *Server) sendFile(p params, field string) (any, error) {
-	caption, err := renderText(p.str("caption"), p.str("parse_mode"))
-	if err != nil {
-		return nil, err
-	}
-	if err := checkLen(caption, true); err != nil {
-		return nil, err
-	}
-	buttons, markup, err := parseMarkup(p.str("reply_markup"))
+	m, err := parseContent(p, true)
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +248,6 @@ func (s *Server) sendFile(p params, field string) (any, error) {
 		s.fileSeq++
 		f = &File{FileID: fmt.Sprintf("F%s%d", field, s.fileSeq), Name: up.name, MIME: up.mime, Size: len(up.data), Data: up.data}
 	}
-	m := &Message{Text: caption, ParseMode: p.str("parse_mode"), Buttons: buttons, ReplyMarkup: markup}
 	if field == "photo" {
 		m.Photo = f
 	} else {

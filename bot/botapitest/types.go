@@ -54,6 +54,8 @@ type Message struct {
 	Time time.Time
 	// EditedAt is the time of the last edit, zero if never edited.
 	EditedAt time.Time
+
+	source string // text as sent, before entity parsing
 }
 
 // HasButtons reports whether the message carries an inline keyboard.

@@ -232,26 +232,21 @@ func (s *Server) setBlocked(id int64, blocked bool) int {
 // CallbackAnswers returns every callback query this user sent, in order,
 // with the bot's answer (Answered false when it never answered).
 func (u *User) CallbackAnswers() []CallbackAnswer {
-	s := u.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []CallbackAnswer
-	for _, id := range s.cbOrder {
-		if cb := s.callbacks[id]; cb.userID == u.id {
-			out = append(out, cb.CallbackAnswer)
-		}
-	}
-	return out
+	return u.s.callbacksWhere(func(cb *callback) bool { return cb.userID == u.id })
 }
 
 // UnansweredCallbacks returns the callback queries of all users that the
 // bot has not answered.
 func (s *Server) UnansweredCallbacks() []CallbackAnswer {
+	return s.callbacksWhere(func(cb *callback) bool { return !cb.Answered })
+}
+
+func (s *Server) callbacksWhere(keep func(*callback) bool) []CallbackAnswer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []CallbackAnswer
 	for _, id := range s.cbOrder {
-		if cb := s.callbacks[id]; !cb.Answered {
+		if cb := s.callbacks[id]; keep(cb) {
 			out = append(out, cb.CallbackAnswer)
 		}
 	}
