@@ -129,3 +129,16 @@ func assertNoToken(tb testing.TB, what, s string) {
 		tb.Errorf("%s contains a token %q:\n%s", what, m, s)
 	}
 }
+
+// settledRequests waits until the emulator has recorded at least n requests
+// of method to chat (a request cut short by a client timeout is recorded
+// when the handler notices), then a little longer for any extra one.
+func (e *env) settledRequests(tb testing.TB, method string, chat int64, n int) []botapitest.Request {
+	tb.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for len(e.requests(method, chat)) < n && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	return e.requests(method, chat)
+}
