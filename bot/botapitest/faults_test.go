@@ -59,7 +59,7 @@ func TestScriptedFaults(t *testing.T) {
 
 func TestConnectionFaults(t *testing.T) {
 	srv := startServer(t, botapitest.Options{})
-	bot := newClient(t, srv, 500*time.Millisecond)
+	bot := newClient(t, srv, time.Second)
 	u := srv.User(20)
 	tests := []struct {
 		name      string
@@ -68,9 +68,9 @@ func TestConnectionFaults(t *testing.T) {
 		wantSaved bool
 	}{
 		{"drop: error, nothing sent", botapitest.Drop(), true, false},
-		{"accepted then timed out: error, but sent", botapitest.AcceptedThenTimeout(2 * time.Second), true, true},
+		{"accepted then timed out: error, but sent", botapitest.AcceptedThenTimeout(3 * time.Second), true, true},
 		{"slow within client timeout", botapitest.Slow(100 * time.Millisecond), false, true},
-		{"slow past client timeout: nothing sent yet", botapitest.Slow(2 * time.Second), true, false},
+		{"slow past client timeout: nothing sent yet", botapitest.Slow(3 * time.Second), true, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

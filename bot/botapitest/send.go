@@ -207,7 +207,8 @@ func (s *Server) answerCallbackQuery(_ *http.Request, p params) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cb, ok := s.callbacks[p.str("callback_query_id")]
-	if !ok || cb.Answered {
+	expired := ok && s.opts.CallbackTimeout > 0 && s.now().Sub(cb.PressedAt) > s.opts.CallbackTimeout
+	if !ok || cb.Answered || expired {
 		return nil, badRequest("query is too old and response timeout expired or query ID is invalid")
 	}
 	cb.Answered, cb.AnsweredAt, cb.Text, cb.ShowAlert = true, s.now(), text, p.bool("show_alert")

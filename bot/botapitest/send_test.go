@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -209,5 +211,34 @@ func TestRenderMarkdownV2(t *testing.T) {
 				t.Fatalf("err %v text %q, want %q", err, u.LastMessage().Text, tc.want)
 			}
 		})
+	}
+}
+
+func TestCallbackTimeoutUsesInjectedClock(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
+	srv := startServer(t, botapitest.Options{Now: clock, CallbackTimeout: 15 * time.Second})
+	bot := newClient(t, srv, 5*time.Second)
+	u := srv.User(12)
+	u.PressData("a")
+	u.PressData("b")
+	ups, err := bot.GetUpdates(tgbotapi.UpdateConfig{})
+	if err != nil || len(ups) != 2 {
+		t.Fatal(err, ups)
+	}
+	advance(10 * time.Second)
+	if _, err := bot.Request(tgbotapi.NewCallback(ups[0].CallbackQuery.ID, "")); err != nil {
+		t.Fatalf("answer within 10s: %v", err)
+	}
+	advance(10 * time.Second)
+	_, err = bot.Request(tgbotapi.NewCallback(ups[1].CallbackQuery.ID, ""))
+	if te := apiError(t, err); !strings.Contains(te.Message, "query is too old") {
+		t.Fatalf("answer after 20s: %q", te.Message)
+	}
+	answers := u.CallbackAnswers()
+	if !answers[0].Answered || !answers[0].AnsweredAt.Equal(now.Add(-10*time.Second)) || answers[1].Answered {
+		t.Fatalf("answers %+v", answers)
 	}
 }

@@ -82,6 +82,10 @@ type Options struct {
 	RandomFirstUpdateID bool
 	// WebhookTimeout bounds one webhook delivery; 60 s (Telegram's) when zero.
 	WebhookTimeout time.Duration
+	// CallbackTimeout, when positive, makes answerCallbackQuery fail with
+	// "query is too old" once this much emulator time (Now) has passed
+	// since the press, as Telegram does after some seconds.
+	CallbackTimeout time.Duration
 	// WebhookBackoff is the pause before a failed webhook delivery is
 	// retried; 200 ms when zero.
 	WebhookBackoff time.Duration
