@@ -1,0 +1,261 @@
+// Package bot is the Telegram adapter: it turns updates into survey inputs,
+// applies them exactly once (dedupe by update_id in the same transaction as
+// their effects, one chat at a time across processes), keeps the conversation
+// state in the session store, and renders the engine's prompts as messages
+// and inline keyboards sent through the paced sender.
+//
+// Intake is in intake.go (polling loop and webhook handler); the resident
+// conversation in turn.go and visit.go.
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/kotasolok/egovpulse/bot/sender"
+	"github.com/kotasolok/egovpulse/bot/session"
+	"github.com/kotasolok/egovpulse/storage"
+	"github.com/kotasolok/egovpulse/survey"
+)
+
+// Outbox is what the bot needs of the sender: replies are queued per chat
+// and sent after the update's effects are committed.
+type Outbox interface {
+	Enqueue(m sender.Message)
+}
+
+// Options configure a Bot.
+type Options struct {
+	Store    *storage.Store
+	Sessions session.Store
+	Outbox   Outbox
+	Registry *survey.Registry
+	Catalog  *survey.Catalog
+	Location *time.Location
+	Logger   *slog.Logger
+	// Now is the clock (time.Now by default).
+	Now func() time.Time
+	// Visit lists the surveys a resident answers for one service visit, in
+	// order (default: skm then layanan-digital).
+	Visit []string
+	// SessionTTL is how long an idle conversation is kept in the session
+	// store (default 7 days); after it the state is rebuilt from the database.
+	SessionTTL time.Duration
+	// LockTTL bounds how long one chat's turn may hold its lock (default 30 s).
+	LockTTL time.Duration
+}
+
+// Bot handles updates for residents.
+type Bot struct {
+	opt    Options
+	engine *survey.Engine
+	log    *slog.Logger
+}
+
+// New checks the options and builds a Bot.
+func New(opt Options) (*Bot, error) {
+	if opt.Store == nil || opt.Sessions == nil || opt.Outbox == nil || opt.Registry == nil || opt.Catalog == nil {
+		return nil, errors.New("bot: Store, Sessions, Outbox, Registry and Catalog are required")
+	}
+	if opt.Location == nil {
+		opt.Location = time.UTC
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if len(opt.Visit) == 0 {
+		opt.Visit = []string{"skm", "layanan-digital"}
+	}
+	for _, id := range opt.Visit {
+		if _, err := opt.Registry.Latest(id); err != nil {
+			return nil, fmt.Errorf("bot: visit survey %q: %w", id, err)
+		}
+	}
+	if opt.SessionTTL == 0 {
+		opt.SessionTTL = 7 * 24 * time.Hour
+	}
+	if opt.LockTTL == 0 {
+		opt.LockTTL = 30 * time.Second
+	}
+	return &Bot{opt: opt, engine: survey.NewEngine(), log: opt.Logger}, nil
+}
+
+// HandleUpdate applies one update. It returns nil only once the update's
+// effects are committed (or it was already applied before), so the caller may
+// then confirm it to Telegram; on error the update must be delivered again.
+func (b *Bot) HandleUpdate(ctx context.Context, upd tgbotapi.Update) error {
+	chatID, user := updateChat(upd)
+	if chatID == 0 {
+		// Nothing we act on (e.g. a channel post): remember it as handled.
+		return ignoreSeen(b.opt.Store.ApplyUpdate(ctx, int64(upd.UpdateID), func(*storage.Tx) error { return nil }))
+	}
+	unlock, err := b.opt.Sessions.Lock(ctx, "chat:"+strconv.FormatInt(chatID, 10), b.opt.LockTTL)
+	if err != nil {
+		return fmt.Errorf("lock chat: %w", err)
+	}
+	defer unlock()
+
+	st, version, err := b.loadChat(ctx, chatID, user)
+	if err != nil {
+		return err
+	}
+	var t *turn
+	err = b.opt.Store.ApplyUpdate(ctx, int64(upd.UpdateID), func(tx *storage.Tx) error {
+		t = newTurn(ctx, b, tx, chatID, user, st.clone())
+		return t.handle(upd)
+	})
+	if errors.Is(err, storage.ErrUpdateSeen) {
+		b.log.Debug("update already applied", "update_id", upd.UpdateID)
+		if upd.CallbackQuery != nil {
+			b.answerCallback(upd.CallbackQuery.ID, "")
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("apply update %d: %w", upd.UpdateID, err)
+	}
+	b.saveChat(ctx, chatID, version, t.st)
+	for _, m := range t.out {
+		b.opt.Outbox.Enqueue(m)
+	}
+	return nil
+}
+
+func ignoreSeen(err error) error {
+	if errors.Is(err, storage.ErrUpdateSeen) {
+		return nil
+	}
+	return err
+}
+
+// updateChat returns the chat an update belongs to (0 if none) and its sender.
+func updateChat(upd tgbotapi.Update) (int64, *tgbotapi.User) {
+	switch {
+	case upd.Message != nil:
+		return upd.Message.Chat.ID, upd.Message.From
+	case upd.EditedMessage != nil:
+		return upd.EditedMessage.Chat.ID, upd.EditedMessage.From
+	case upd.CallbackQuery != nil && upd.CallbackQuery.Message != nil:
+		return upd.CallbackQuery.Message.Chat.ID, upd.CallbackQuery.From
+	case upd.MyChatMember != nil:
+		return upd.MyChatMember.Chat.ID, &upd.MyChatMember.From
+	}
+	return 0, nil
+}
+
+// loadChat returns the chat's conversation state and its session version
+// (0 when it was rebuilt from the database).
+func (b *Bot) loadChat(ctx context.Context, chatID int64, user *tgbotapi.User) (*chatState, int64, error) {
+	var keep int64 // the version to compare against when the stored session is replaced
+	sess, err := b.opt.Sessions.Get(ctx, chatID)
+	switch {
+	case err == nil:
+		var st chatState
+		if jerr := json.Unmarshal(sess.Data, &st); jerr == nil {
+			return &st, sess.Version, nil
+		}
+		b.log.Warn("unreadable session, rebuilding from the database", "chat_id", chatID)
+		keep = sess.Version
+	case !errors.Is(err, session.ErrNotFound):
+		// The session store is down: the database is the truth, go on without it.
+		b.log.Warn("session store unavailable, rebuilding from the database", "chat_id", chatID, "error", err)
+	}
+	st, err := b.rebuild(ctx, user)
+	if err != nil {
+		return nil, 0, fmt.Errorf("rebuild session: %w", err)
+	}
+	return st, keep, nil
+}
+
+// saveChat stores the state after a committed turn. A failure only costs a
+// rebuild from the database on the next update, so it is logged, not returned.
+func (b *Bot) saveChat(ctx context.Context, chatID, version int64, st *chatState) {
+	data, err := json.Marshal(st)
+	if err != nil {
+		b.log.Error("encode session", "chat_id", chatID, "error", err)
+		return
+	}
+	_, err = b.opt.Sessions.Put(ctx, session.Session{ChatID: chatID, Version: version, Data: data}, b.opt.SessionTTL)
+	if err != nil {
+		b.log.Warn("save session; it will be rebuilt from the database", "chat_id", chatID, "error", err)
+		if derr := b.opt.Sessions.Delete(ctx, chatID); derr != nil {
+			b.log.Warn("drop stale session", "chat_id", chatID, "error", derr)
+		}
+	}
+}
+
+// rebuild reconstructs a conversation from the database: the respondent, the
+// consent, and the latest in-progress response replayed through the engine.
+func (b *Bot) rebuild(ctx context.Context, user *tgbotapi.User) (*chatState, error) {
+	st := &chatState{Lang: userLang(user), Stage: stageNew}
+	if user == nil {
+		return st, nil
+	}
+	key, err := b.opt.Store.RespondentKey(ctx, user.ID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return st, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := b.opt.Store.HasConsent(ctx, key)
+	if err != nil || !ok {
+		return st, err
+	}
+	st.Key, st.Stage = key, stageIdle
+	open, err := b.opt.Store.InProgress(ctx, key)
+	if err != nil || len(open) == 0 {
+		return st, err
+	}
+	r := open[len(open)-1]
+	def, err := b.opt.Registry.Get(r.SurveyID, r.SurveyVersion)
+	if err != nil {
+		return nil, err
+	}
+	answers, err := b.opt.Store.Answers(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	ss := b.engine.Rebuild(def, st.Lang, answers)
+	st.Survey, st.ResponseID, st.Service, st.OPD = &ss, r.ID, r.ServiceCode, r.OPDCode
+	st.Queue, st.Parts = b.visitAfter(r.SurveyID), len(b.opt.Visit)
+	if len(st.Queue) == 0 && !slices.Contains(b.opt.Visit, r.SurveyID) {
+		st.Parts = 1 // a survey outside the resident visit, e.g. the officials' asn
+	}
+	st.Stage = stageResume
+	return st, nil
+}
+
+// visitAfter lists the visit's surveys that follow id.
+func (b *Bot) visitAfter(id string) []string {
+	for i, v := range b.opt.Visit {
+		if v == id {
+			return append([]string(nil), b.opt.Visit[i+1:]...)
+		}
+	}
+	return nil
+}
+
+// answerCallback answers a callback query at once (Telegram wants every
+// callback answered within seconds).
+func (b *Bot) answerCallback(id, text string) {
+	b.opt.Outbox.Enqueue(sender.Message{Chattable: tgbotapi.NewCallback(id, text)})
+}
+
+func userLang(u *tgbotapi.User) string {
+	if u != nil && len(u.LanguageCode) >= 2 && u.LanguageCode[:2] == "en" {
+		return survey.LangEN
+	}
+	return survey.LangID
+}

@@ -1,0 +1,201 @@
+package bot_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
+
+	"github.com/kotasolok/egovpulse/bot"
+	"github.com/kotasolok/egovpulse/bot/botapitest"
+	"github.com/kotasolok/egovpulse/bot/sender"
+	"github.com/kotasolok/egovpulse/bot/session"
+	"github.com/kotasolok/egovpulse/storage"
+	"github.com/kotasolok/egovpulse/storage/storagetest"
+	"github.com/kotasolok/egovpulse/survey"
+)
+
+// jakarta is the service's time zone in these tests.
+var jakarta = mustLoc("Asia/Jakarta")
+
+func mustLoc(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// env is one storage + session backend pair: SQLite with the in-process
+// store, or MySQL with Redis (as CI runs both).
+type env struct {
+	name     string
+	backend  storagetest.Backend
+	store    *storage.Store
+	sessions session.Store
+	flush    func()
+	reg      *survey.Registry
+	cat      *survey.Catalog
+}
+
+// forEachEnv runs fn on SQLite+memory and, when configured, MySQL+Redis.
+func forEachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Run("sqlite+memory", func(t *testing.T) {
+		b := storagetest.SQLiteBackend(t)
+		mem := session.NewMemory(time.Now)
+		fn(t, newEnv(t, "sqlite", b, mem, mem.Flush))
+	})
+	t.Run("mysql+redis", func(t *testing.T) {
+		b := storagetest.MySQLBackend(t)
+		r := redisSessions(t)
+		fn(t, newEnv(t, "mysql", b, r, func() {
+			if err := r.Flush(context.Background()); err != nil {
+				t.Fatalf("flush redis: %v", err)
+			}
+		}))
+	})
+}
+
+func newEnv(t *testing.T, name string, b storagetest.Backend, s session.Store, flush func()) *env {
+	t.Helper()
+	reg, err := survey.LoadRegistry("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{name: name, backend: b, store: b.MustOpen(t), sessions: s, flush: flush, reg: reg, cat: survey.BuiltinCatalog()}
+}
+
+// redisSessions returns a Redis session store under a random prefix, or
+// skips (fails under CI=true) without EGOVPULSE_TEST_REDIS_URL.
+func redisSessions(t *testing.T) *session.Redis {
+	t.Helper()
+	url := os.Getenv("EGOVPULSE_TEST_REDIS_URL")
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("EGOVPULSE_TEST_REDIS_URL is not set, and CI=true requires the Redis tests")
+		}
+		t.Skip("Redis tests skipped: set EGOVPULSE_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run them")
+	}
+	client, err := session.OpenRedis(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	r := session.NewRedis(client, "egovtest:"+hex.EncodeToString(b)+":")
+	t.Cleanup(func() {
+		_ = r.Flush(context.Background())
+		_ = client.Close()
+	})
+	return r
+}
+
+// rig is a running bot against an emulator.
+type rig struct {
+	t      *testing.T
+	e      *env
+	emu    *botapitest.Server
+	api    *tgbotapi.BotAPI
+	sender *sender.Sender
+	bot    *bot.Bot
+	stop   func()
+}
+
+// fastSender paces generously so tests are quick; pacing itself is tested
+// in bot/sender.
+var fastSender = sender.Options{PerChatRate: rate.Limit(200), PerChatBurst: 50, GlobalRate: rate.Inf}
+
+// newRig starts a bot on e against a fresh emulator (or emu when given).
+func newRig(t *testing.T, e *env, emu *botapitest.Server) *rig {
+	t.Helper()
+	if emu == nil {
+		emu = botapitest.New(botapitest.Options{WebhookTimeout: 5 * time.Second, WebhookBackoff: 50 * time.Millisecond})
+		if _, err := emu.Listen("127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(emu.Close)
+	}
+	api, err := tgbotapi.NewBotAPIWithAPIEndpoint(emu.Token(), emu.Endpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	snd := sender.New(api, fastSender)
+	b, err := bot.New(bot.Options{
+		Store: e.store, Sessions: e.sessions, Outbox: snd, Registry: e.reg, Catalog: e.cat, Location: jakarta,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rig{t: t, e: e, emu: emu, api: api, sender: snd, bot: b}
+	t.Cleanup(func() {
+		if r.stop != nil {
+			r.stop()
+		}
+	})
+	return r
+}
+
+// poll runs the polling loop until stop.
+func (r *rig) poll() {
+	r.t.Helper()
+	if err := bot.Register(r.api, "", "", nil); err != nil {
+		r.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = r.bot.Poll(ctx, r.api, bot.PollOptions{Timeout: 1, Backoff: 50 * time.Millisecond})
+	}()
+	r.stop = func() {
+		cancel()
+		<-done
+		r.sender.Close(context.Background())
+		r.stop = nil
+	}
+}
+
+const testSecret = "test-secret-0123456789"
+
+// webhook serves the bot's webhook handler and registers it.
+func (r *rig) webhook() *httptest.Server {
+	r.t.Helper()
+	srv := httptest.NewServer(r.bot.WebhookHandler(testSecret))
+	if err := bot.Register(r.api, srv.URL, testSecret, discardLog()); err != nil {
+		r.t.Fatal(err)
+	}
+	r.stop = func() {
+		srv.Close()
+		r.sender.Close(context.Background())
+		r.stop = nil
+	}
+	return srv
+}
+
+// wait waits for a bot message in u's chat that matches.
+func wait(t *testing.T, u *botapitest.User, what string, match func(botapitest.Message) bool) botapitest.Message {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	m, err := u.WaitFor(ctx, match)
+	if err != nil {
+		var texts []string
+		for _, m := range u.Messages() {
+			texts = append(texts, m.Text)
+		}
+		t.Fatalf("waiting for %s: %v\nmessages so far:\n%s", what, err, strings.Join(texts, "\n---\n"))
+	}
+	return m
+}
+
+// after matches messages newer than id whose text contains sub.
+func after(id int, sub string) func(botapitest.Message) bool {
+	return func(m botapitest.Message) bool { return m.ID > id && strings.Contains(m.Text, sub) }
+}

@@ -1,0 +1,56 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/kotasolok/egovpulse/storage"
+)
+
+// myData answers /datasaya: what is stored about the respondent.
+func (t *turn) myData() error {
+	if t.st.Key == "" {
+		t.say(txtNoData.in(t.lang()))
+		return nil
+	}
+	d, err := t.tx.MyData(t.st.Key)
+	if errors.Is(err, storage.ErrNotFound) {
+		t.say(txtNoData.in(t.lang()))
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("my data: %w", err)
+	}
+	consent := "-"
+	if n := len(d.Consents); n > 0 {
+		c := d.Consents[n-1]
+		consent = c.TextVersion + ", " + c.GivenAt.In(t.b.opt.Location).Format("02-01-2006 15:04")
+	}
+	var lines strings.Builder
+	for _, r := range d.Responses {
+		fmt.Fprintf(&lines, "• %s / %s / %s: %s, %d\n", r.SurveyID, r.ServiceCode, r.PeriodKey, r.Status, len(r.Answers))
+	}
+	t.say(txtMyData.f(t.lang(), d.Respondent.Key, d.Respondent.Lang, consent, len(d.Responses), lines.String()))
+	return nil
+}
+
+// confirmDelete handles the /hapusdata confirmation buttons.
+func (t *turn) confirmDelete(token string) error {
+	switch token {
+	case "dy":
+		if err := t.tx.DeleteRespondent(t.st.Key); err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return fmt.Errorf("delete respondent: %w", err)
+		}
+		t.edit(txtDeleteAsk.in(t.lang())+" "+txtDeleteYes.in(t.lang()), nil)
+		t.say(txtDeleted.in(t.lang()))
+		*t.st = chatState{Lang: t.st.Lang, Stage: stageNew, Nonce: t.st.Nonce}
+	case "dn":
+		t.edit(txtDeleteKept.in(t.lang()), nil)
+		t.st.Stage, t.st.Return = t.st.Return, ""
+		return t.reprompt()
+	default:
+		t.expired()
+	}
+	return nil
+}

@@ -1,0 +1,160 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/kotasolok/egovpulse/bot/botapitest"
+	"github.com/kotasolok/egovpulse/storage"
+	"github.com/kotasolok/egovpulse/survey"
+)
+
+// startVisit sends /start with a service deep link, consents, and returns
+// the id of the last message before the first question.
+func startVisit(t *testing.T, u *botapitest.User, service string) {
+	t.Helper()
+	before := u.LastMessage().ID
+	u.Send("/start svc_" + service)
+	m := wait(t, u, "the consent question", func(m botapitest.Message) bool {
+		return m.ID > before && botapitest.HasButton("✅ Setuju")(m)
+	})
+	if err := u.PressIn(m.ID, "✅ Setuju"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// completeVisit answers skm then layanan-digital for a service and returns
+// what was answered per survey.
+func completeVisit(t *testing.T, e *env, u *botapitest.User, service string) map[string]map[string]string {
+	t.Helper()
+	startVisit(t, u, service)
+	given := map[string]map[string]string{}
+	last := 0
+	for i, id := range []string{"skm", "layanan-digital"} {
+		def, err := e.reg.Latest(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		intro := wait(t, u, "part "+strconv.Itoa(i+1), after(last, "bagian "+strconv.Itoa(i+1)+" dari 2"))
+		w := newWalker(t, u, def, survey.LangID, intro.ID)
+		w.walk(typical)
+		given[id] = w.given
+		last = w.last
+	}
+	wait(t, u, "the thanks", after(last, "Jawaban Anda sudah tersimpan"))
+	return given
+}
+
+// storedAnswers returns the submitted answers of the user's responses, by
+// survey, as stored (skipped questions left out).
+func storedAnswers(t *testing.T, e *env, userID int64) (storage.DataExport, map[string]map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	key, err := e.store.RespondentKey(ctx, userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.store.MyData(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]string{}
+	for _, r := range d.Responses {
+		if r.Status != storage.StatusSubmitted {
+			continue
+		}
+		m := map[string]string{}
+		for name, a := range r.Answers {
+			if !a.Skipped {
+				m[name] = a.Value
+			}
+		}
+		out[r.SurveyID] = m
+	}
+	return d, out
+}
+
+func assertSameAnswers(t *testing.T, got, want map[string]map[string]string) {
+	t.Helper()
+	for id, w := range want {
+		g := got[id]
+		if len(g) != len(w) {
+			t.Errorf("%s: %d answers stored, %d given\nstored %v\ngiven  %v", id, len(g), len(w), g, w)
+		}
+		for q, v := range w {
+			if g[q] != v {
+				t.Errorf("%s.%s stored %q, given %q", id, q, g[q], v)
+			}
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("submitted surveys %d, want %d", len(got), len(want))
+	}
+}
+
+func TestResidentCompletesVisit(t *testing.T) {
+	for _, mode := range []string{"polling", "webhook"} {
+		t.Run(mode, func(t *testing.T) {
+			forEachEnv(t, func(t *testing.T, e *env) {
+				r := newRig(t, e, nil)
+				if mode == "polling" {
+					r.poll()
+				} else {
+					r.webhook()
+				}
+				u := r.emu.User(424242, botapitest.WithFirstName("Siti"), botapitest.WithLastName("Rahmawati"), botapitest.WithLanguage("id"))
+				given := completeVisit(t, e, u, "ktp")
+				if len(given["skm"]) < 15 || len(given["layanan-digital"]) < 15 {
+					t.Fatalf("answered only %d skm and %d layanan-digital questions", len(given["skm"]), len(given["layanan-digital"]))
+				}
+				d, stored := storedAnswers(t, e, u.ID())
+				assertSameAnswers(t, stored, given)
+				for _, resp := range d.Responses {
+					if resp.ServiceCode != "ktp" {
+						t.Errorf("response %d for service %q, want ktp", resp.ID, resp.ServiceCode)
+					}
+				}
+				// Answers and responses carry a pseudonymous key, never the
+				// Telegram id or the name.
+				d.Identity = nil
+				blob, _ := json.Marshal(d)
+				for _, secret := range []string{"424242", "Siti", "Rahmawati"} {
+					if strings.Contains(string(blob), secret) {
+						t.Errorf("stored answers contain %q", secret)
+					}
+				}
+				if len(d.Respondent.Key) < 16 {
+					t.Errorf("respondent key %q is not a random pseudonym", d.Respondent.Key)
+				}
+				if n := len(r.emu.UnansweredCallbacks()); n != 0 {
+					t.Errorf("%d callback queries left unanswered", n)
+				}
+			})
+		})
+	}
+}
+
+func TestSecondVisitSamePeriodIsToldWhenToComeBack(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		r := newRig(t, e, nil)
+		r.poll()
+		u := r.emu.User(5150, botapitest.WithLanguage("en"))
+		u.Send("/language")
+		wait(t, u, "language buttons", botapitest.HasButton("🇮🇩 Bahasa Indonesia"))
+		if err := u.Press("🇮🇩 Bahasa Indonesia"); err != nil {
+			t.Fatal(err)
+		}
+		// Without consent yet, the bot asks for it again, now in Indonesian.
+		wait(t, u, "the consent in Indonesian", botapitest.HasButton("✅ Setuju"))
+		completeVisit(t, e, u, "akta_lahir")
+		n := len(u.Messages())
+		u.Send("/start svc_akta_lahir")
+		m := wait(t, u, "the already-answered notice", after(u.Messages()[n-1].ID, "sudah mengisi survei"))
+		if !strings.Contains(m.Text, "mulai") {
+			t.Errorf("notice does not say when to answer again: %q", m.Text)
+		}
+	})
+}

@@ -1,0 +1,76 @@
+package bot
+
+import "fmt"
+
+// ConsentTextVersion identifies the privacy notice a consent was given to;
+// change it whenever privacyText changes.
+const ConsentTextVersion = "2026-11-v1"
+
+// msg is one bot text in Indonesian and English.
+type msg struct{ id, en string }
+
+func (m msg) in(lang string) string {
+	if lang == "en" {
+		return m.en
+	}
+	return m.id
+}
+
+// f formats a message in lang with args.
+func (m msg) f(lang string, args ...any) string { return fmt.Sprintf(m.in(lang), args...) }
+
+var (
+	txtGreeting = msg{
+		"Halo %s! Ini layanan survei Pemerintah Kota Solok. Pendapat Anda membantu kami memperbaiki pelayanan publik.",
+		"Hello %s! This is the Kota Solok government's survey service. Your opinion helps us improve public services.",
+	}
+	txtPrivacy = msg{
+		"🔒 Privasi: jawaban Anda disimpan tanpa nama atau ID Telegram, di bawah kode acak, dan hanya dilaporkan " +
+			"sebagai angka gabungan (kelompok di bawah 5 orang tidak ditampilkan). ID Telegram Anda disimpan terpisah " +
+			"hanya untuk pengingat dan agar satu orang menjawab sekali per periode. Data disimpan paling lama 2 tahun. " +
+			"Anda dapat melihat (/datasaya) atau menghapus (/hapusdata) data Anda kapan saja (UU No. 27 Tahun 2022).",
+		"🔒 Privacy: your answers are stored without your name or Telegram ID, under a random code, and are only " +
+			"reported as combined figures (groups under 5 people are never shown). Your Telegram ID is kept apart, only " +
+			"for reminders and so that each person answers once per period. Data is kept at most 2 years. You can see " +
+			"(/mydata) or delete (/deletemydata) your data at any time (Law No. 27 of 2022).",
+	}
+	txtConsentAsk     = msg{"Apakah Anda setuju mengikuti survei ini?", "Do you agree to take part in this survey?"}
+	txtConsentYes     = msg{"✅ Setuju", "✅ I agree"}
+	txtConsentNo      = msg{"Tidak", "No"}
+	txtConsentNeeded  = msg{"Sebelum menjawab, mohon setujui pemberitahuan privasi di atas.", "Before answering, please accept the privacy notice above."}
+	txtConsentDecline = msg{"Baik, tidak ada yang disimpan. Ketik /start kapan saja jika berubah pikiran. Terima kasih!", "All right, nothing was stored. Type /start at any time if you change your mind. Thank you!"}
+	txtPickOPD        = msg{"Layanan dari perangkat daerah mana yang Anda gunakan?", "Which government office's service did you use?"}
+	txtPickService    = msg{"Layanan apa yang Anda gunakan di %s?", "Which service did you use at %s?"}
+	txtBackToOPD      = msg{"« Kembali", "« Back"}
+	txtUnknownService = msg{"Kode layanan %q tidak dikenal. Silakan pilih layanan dari daftar.", "Service code %q is unknown. Please pick the service from the list."}
+	txtSurveyIntro    = msg{"📋 %s — bagian %d dari %d: %s.", "📋 %s — part %d of %d: %s."}
+	txtAlready        = msg{"Terima kasih, Anda sudah mengisi survei untuk %s pada %s. Anda dapat mengisi lagi mulai %s.", "Thank you, you already answered the survey for %s in %s. You can answer again from %s."}
+	txtThanks         = msg{"🙏 Terima kasih! Jawaban Anda sudah tersimpan. Hasilnya dihitung menjadi Indeks Kepuasan Masyarakat dan dilaporkan ke Diskominfo Kota Solok setiap minggu untuk perbaikan layanan. Ketik /start untuk menilai layanan lain.", "🙏 Thank you! Your answers are saved. They are counted into the public satisfaction index and reported to Kota Solok's Diskominfo every week to improve services. Type /start to rate another service."}
+	txtResumeAsk      = msg{"Anda sedang mengisi survei %s: %d dari %d pertanyaan sudah dijawab. Lanjutkan?", "You are in the middle of the %s survey: %d of %d questions answered. Continue?"}
+	txtResumeYes      = msg{"▶️ Lanjutkan", "▶️ Continue"}
+	txtResumeRestart  = msg{"🔄 Mulai ulang", "🔄 Start over"}
+	txtExpired        = msg{"Tombol ini sudah tidak berlaku.", "This button has expired."}
+	txtUseButtons     = msg{"Mohon pilih salah satu tombol di atas.", "Please choose one of the buttons above."}
+	txtNotText        = msg{"Maaf, saya hanya bisa membaca pesan teks dan tombol.", "Sorry, I can only read text messages and buttons."}
+	txtEdited         = msg{"Perubahan pesan tidak dibaca. Untuk mengubah jawaban, gunakan /kembali atau tombol ubah di ringkasan.", "Edited messages are not read. To change an answer, use /back or the edit buttons on the review card."}
+	txtGroup          = msg{"Survei ini hanya bisa diisi lewat obrolan pribadi dengan bot ini.", "This survey can only be answered in a private chat with this bot."}
+	txtNothingToDo    = msg{"Tidak ada survei yang sedang berjalan. Ketik /start untuk mulai.", "No survey is in progress. Type /start to begin."}
+	txtUnknownCommand = msg{"Perintah tidak dikenal. Ketik /bantuan untuk daftar perintah.", "Unknown command. Type /help for the list of commands."}
+	txtPickLang       = msg{"Pilih bahasa / Choose a language:", "Pilih bahasa / Choose a language:"}
+	txtLangSet        = msg{"Bahasa diubah ke Bahasa Indonesia.", "Language set to English."}
+	txtDeleteAsk      = msg{"Hapus semua data Anda (jawaban, persetujuan, dan tautan ke akun Telegram)? Ini tidak dapat dibatalkan.", "Delete all your data (answers, consent and the link to your Telegram account)? This cannot be undone."}
+	txtDeleteYes      = msg{"🗑 Ya, hapus", "🗑 Yes, delete"}
+	txtDeleteNo       = msg{"Batal", "Cancel"}
+	txtDeleted        = msg{"Data Anda sudah dihapus. Terima kasih telah berpartisipasi.", "Your data has been deleted. Thank you for taking part."}
+	txtDeleteKept     = msg{"Data Anda tidak dihapus.", "Your data was not deleted."}
+	txtNoData         = msg{"Tidak ada data tentang Anda yang tersimpan.", "No data about you is stored."}
+	txtStopped        = msg{"Terima kasih.", "Thank you."}
+	txtHelp           = msg{
+		"Perintah:\n/start – mulai survei (atau pilih layanan lain)\n/kembali – pertanyaan sebelumnya\n/lewati – lewati pertanyaan opsional\n/batal – batalkan survei\n/bahasa – ganti bahasa\n/privasi – pemberitahuan privasi\n/datasaya – data yang tersimpan tentang Anda\n/hapusdata – hapus data Anda\n/bantuan – pesan ini",
+		"Commands:\n/start – start a survey (or pick another service)\n/back – previous question\n/skip – skip an optional question\n/cancel – cancel the survey\n/language – change language\n/privacy – privacy notice\n/mydata – what is stored about you\n/deletemydata – delete your data\n/help – this message",
+	}
+	txtMyData = msg{
+		"Data tersimpan tentang Anda:\n• Kode responden: %s (tanpa nama/ID Telegram)\n• Bahasa: %s\n• Persetujuan: %s\n• Respons: %d\n%s",
+		"Data stored about you:\n• Respondent code: %s (no name/Telegram ID)\n• Language: %s\n• Consent: %s\n• Responses: %d\n%s",
+	}
+)
