@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/storage/storagetest"
+	"github.com/kotasolok/egovpulse/survey"
 )
 
 // t0 has sub-millisecond digits on purpose: stored times are truncated.
@@ -298,4 +300,59 @@ func mustRespondent(tb testing.TB, st *storage.Store, telegramUserID int64) stri
 		tb.Fatalf("EnsureRespondent(%d): %v", telegramUserID, err)
 	}
 	return key
+}
+
+func TestSetLang(t *testing.T) {
+	storagetest.ForEachBackend(t, func(t *testing.T, st *storage.Store) {
+		ctx := context.Background()
+		key := mustRespondent(t, st, 11)
+		tests := []struct {
+			name, key, lang string
+			want            error
+		}{
+			{"change", key, "en", nil},
+			{"same value again", key, "en", nil},
+			{"unknown respondent", "00000000000000000000000000000000", "en", storage.ErrNotFound},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				err := st.Tx(ctx, func(tx *storage.Tx) error { return tx.SetLang(tt.key, tt.lang) })
+				if !errors.Is(err, tt.want) {
+					t.Fatalf("SetLang = %v; want %v", err, tt.want)
+				}
+			})
+		}
+		data, err := st.MyData(ctx, key)
+		if err != nil || data.Respondent.Lang != "en" {
+			t.Fatalf("respondent lang = %q, %v; want en", data.Respondent.Lang, err)
+		}
+	})
+}
+
+// BenchmarkAnswerStep measures one answered question as the bot writes it:
+// ApplyUpdate (dedupe row) + SaveChanges in one transaction.
+func BenchmarkAnswerStep(b *testing.B) {
+	for _, be := range []func(testing.TB) storagetest.Backend{storagetest.SQLiteBackend, storagetest.MySQLBackend} {
+		st := be(b).MustOpen(b)
+		b.Run(st.Dialect(), func(b *testing.B) {
+			ctx := context.Background()
+			key := mustRespondent(b, st, 1)
+			r, err := st.StartResponse(ctx, storage.NewResponse{RespondentKey: key, SurveyID: "skm",
+				SurveyVersion: "1", ServiceCode: "ktp", PeriodKey: "2026-Q4", At: t0})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var id int64
+			for b.Loop() {
+				id++
+				ch := []survey.Change{{Question: "q" + strconv.Itoa(int(id%9)), Element: "waktu",
+					Answer: survey.Answer{Value: "3", Score: score(3)}}}
+				if err := st.ApplyUpdate(ctx, id, func(tx *storage.Tx) error {
+					return tx.SaveChanges(r.ID, ch, t0)
+				}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
