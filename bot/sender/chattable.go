@@ -89,6 +89,34 @@ func withChatID(c tgbotapi.Chattable, id int64) (tgbotapi.Chattable, bool) {
 	return c, false
 }
 
+// chatIDOf returns the chat id a request is addressed to, 0 when it has
+// none (a callback answer, an inline message edit).
+func chatIDOf(c tgbotapi.Chattable) int64 {
+	switch v := c.(type) {
+	case tgbotapi.MessageConfig:
+		return v.ChatID
+	case *tgbotapi.MessageConfig:
+		return v.ChatID
+	case tgbotapi.EditMessageTextConfig:
+		return v.ChatID
+	case *tgbotapi.EditMessageTextConfig:
+		return v.ChatID
+	case tgbotapi.EditMessageReplyMarkupConfig:
+		return v.ChatID
+	case *tgbotapi.EditMessageReplyMarkupConfig:
+		return v.ChatID
+	case tgbotapi.PhotoConfig:
+		return v.ChatID
+	case *tgbotapi.PhotoConfig:
+		return v.ChatID
+	case tgbotapi.DocumentConfig:
+		return v.ChatID
+	case *tgbotapi.DocumentConfig:
+		return v.ChatID
+	}
+	return 0
+}
+
 // splitParts turns a sendMessage whose text is too long into several
 // messages split on line breaks; the keyboard goes on the last one, the
 // reply-to on the first. Entities cannot follow a split and are dropped

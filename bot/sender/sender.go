@@ -101,7 +101,8 @@ type Options struct {
 
 // Message is one outbound message.
 type Message struct {
-	// ChatID is the target chat; negative ids are groups.
+	// ChatID is the target chat; negative ids are groups. When zero it is
+	// taken from Chattable.
 	ChatID int64
 	// Chattable is the request: a MessageConfig, EditMessageTextConfig,
 	// EditMessageReplyMarkupConfig, CallbackConfig, PhotoConfig or
@@ -266,6 +267,10 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // ErrUnavailable, ErrRejected, ErrClosed, or ctx's error if ctx ended before
 // the message was sent (once the request is on the wire, Send waits for it).
 func (s *Sender) Send(ctx context.Context, m Message) (Result, error) {
+	m, err := prepare(m)
+	if err != nil {
+		return Result{}, err
+	}
 	if isCallback(m.Chattable) {
 		if s.isClosed() {
 			return Result{}, ErrClosed
@@ -294,6 +299,11 @@ func (s *Sender) Send(ctx context.Context, m Message) (Result, error) {
 // counted. A callback answer is sent at once, not behind the queue. After
 // Close, m is dropped (logged).
 func (s *Sender) Enqueue(m Message) {
+	m, err := prepare(m)
+	if err != nil {
+		s.logFailure(m, err)
+		return
+	}
 	if isCallback(m.Chattable) {
 		s.mu.Lock()
 		if s.closed {
@@ -312,6 +322,17 @@ func (s *Sender) Enqueue(m Message) {
 	if !s.push(s.newItem(s.base, m)) {
 		s.drop(m)
 	}
+}
+
+// prepare checks m and fills ChatID from the request when it is zero.
+func prepare(m Message) (Message, error) {
+	if m.Chattable == nil {
+		return m, fmt.Errorf("no request for chat %d: %w", m.ChatID, ErrRejected)
+	}
+	if m.ChatID == 0 {
+		m.ChatID = chatIDOf(m.Chattable)
+	}
+	return m, nil
 }
 
 func (s *Sender) drop(m Message) {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/bot/sender"
 )
@@ -188,5 +190,31 @@ func TestMigratedGroupGetsTheMessageOnce(t *testing.T) {
 	}
 	if len(moves) != 1 || moves[0] != [2]int64{g.ChatID(), sg.ChatID()} {
 		t.Errorf("OnMigrated calls %v", moves)
+	}
+}
+
+func TestSendPhotoDocumentAndDerivedChat(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	u := e.emu.User(601)
+	s := e.sender(t, fast())
+	ctx := context.Background()
+	photo := tgbotapi.NewPhoto(u.ID(), tgbotapi.FileBytes{Name: "ikm.png", Bytes: []byte("\x89PNG fake")})
+	doc := tgbotapi.NewDocument(u.ID(), tgbotapi.FileBytes{Name: "ikm.csv", Bytes: []byte("unsur,nilai\nU1,3.2\n")})
+	for _, c := range []tgbotapi.Chattable{photo, doc} {
+		// ChatID left zero: taken from the request.
+		res, err := s.Send(ctx, sender.Message{Chattable: c})
+		if err != nil {
+			t.Fatalf("Send %T: %v", c, err)
+		}
+		if last := u.LastMessage(); res.MessageID == 0 || res.MessageID != last.ID || res.ChatID != u.ID() {
+			t.Errorf("%T: result %+v, last message %d", c, res, last.ID)
+		}
+	}
+	msgs := u.Messages()
+	if len(msgs) != 2 || msgs[0].Photo == nil || msgs[1].Document == nil || msgs[1].Document.Name != "ikm.csv" {
+		t.Errorf("chat has %+v", msgs)
+	}
+	if _, err := s.Send(ctx, sender.Message{ChatID: u.ID()}); !errors.Is(err, sender.ErrRejected) {
+		t.Errorf("empty message: %v, want ErrRejected", err)
 	}
 }

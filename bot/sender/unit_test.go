@@ -110,10 +110,10 @@ func TestWithChatID(t *testing.T) {
 			if !ok {
 				t.Fatal("not rewritten")
 			}
-			if got := chatIDOf(t, moved); got != -100123 {
+			if got := chatIDOf(moved); got != -100123 {
 				t.Errorf("chat id = %d", got)
 			}
-			if got := chatIDOf(t, tt.c); got != -1 {
+			if got := chatIDOf(tt.c); got != -1 {
 				t.Errorf("original changed to %d", got)
 			}
 		})
@@ -121,28 +121,6 @@ func TestWithChatID(t *testing.T) {
 	if _, ok := withChatID(tgbotapi.NewCallback("q", "ok"), 9); ok {
 		t.Error("callback answer rewritten")
 	}
-}
-
-func chatIDOf(tb testing.TB, c tgbotapi.Chattable) int64 {
-	tb.Helper()
-	switch v := c.(type) {
-	case tgbotapi.MessageConfig:
-		return v.ChatID
-	case *tgbotapi.MessageConfig:
-		return v.ChatID
-	case tgbotapi.EditMessageTextConfig:
-		return v.ChatID
-	case tgbotapi.EditMessageReplyMarkupConfig:
-		return v.ChatID
-	case tgbotapi.PhotoConfig:
-		return v.ChatID
-	case tgbotapi.DocumentConfig:
-		return v.ChatID
-	case *tgbotapi.DocumentConfig:
-		return v.ChatID
-	}
-	tb.Fatalf("unexpected %T", c)
-	return 0
 }
 
 func TestClassify(t *testing.T) {
