@@ -35,6 +35,7 @@ type schemaMigration struct {
 	AppliedAt time.Time
 }
 
+// TableName is the GORM table of schemaMigration.
 func (schemaMigration) TableName() string { return "schema_migrations" }
 
 // schemaMigrationsDDL creates schema_migrations in the given dialect.

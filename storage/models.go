@@ -87,6 +87,7 @@ type responseRow struct {
 	OpenSlot      *string `gorm:"column:open_slot"`
 }
 
+// TableName is the GORM table of responseRow.
 func (responseRow) TableName() string { return "responses" }
 
 // NewResponse describes a response to start.
@@ -111,6 +112,7 @@ type answerRow struct {
 	SubmittedAt *time.Time `gorm:"column:submitted_at"`
 }
 
+// TableName is the GORM table of answerRow.
 func (answerRow) TableName() string { return "answers" }
 
 // processedUpdate is a row of processed_updates.
@@ -119,6 +121,7 @@ type processedUpdate struct {
 	ProcessedAt time.Time `gorm:"column:processed_at"`
 }
 
+// TableName is the GORM table of processedUpdate.
 func (processedUpdate) TableName() string { return "processed_updates" }
 
 // ResponseData is a response with its answers, by question name.

@@ -211,10 +211,12 @@ type scrubbedError struct {
 	secret string
 }
 
+// Error is the wrapped error's text with the secret masked.
 func (e *scrubbedError) Error() string {
 	return strings.ReplaceAll(e.err.Error(), e.secret, "***")
 }
 
+// Unwrap returns the wrapped error.
 func (e *scrubbedError) Unwrap() error { return e.err }
 
 // scrub wraps err so that the DSN password never shows in its text.
