@@ -103,6 +103,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every state change
+	hookWake  chan struct{} // wakes the webhook dispatcher on queue changes
 	q         updateQueue
 	chats     map[int64]*chat
 	users     map[int64]*User
@@ -144,6 +145,7 @@ func New(opts Options) *Server {
 		now:       opts.Now,
 		log:       opts.Logger,
 		changed:   make(chan struct{}),
+		hookWake:  make(chan struct{}, 1),
 		chats:     make(map[int64]*chat),
 		users:     make(map[int64]*User),
 		profiles:  make(map[int64]wireUser),
@@ -237,6 +239,14 @@ func (s *Server) Close() {
 func (s *Server) notifyLocked() {
 	close(s.changed)
 	s.changed = make(chan struct{})
+}
+
+// wakeDispatcherLocked tells the webhook dispatcher the queue changed.
+func (s *Server) wakeDispatcherLocked() {
+	select {
+	case s.hookWake <- struct{}{}:
+	default:
+	}
 }
 
 // waitChange blocks until the state changes, ctx ends or timeout passes.

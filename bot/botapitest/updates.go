@@ -92,6 +92,7 @@ func (s *Server) enqueueLocked(kind string, chatKey int64, body any) int {
 	u := &queuedUpdate{id: id, kind: kind, chatKey: chatKey, raw: raw}
 	s.q.history[id] = u
 	s.q.pending = append(s.q.pending, u)
+	s.wakeDispatcherLocked()
 	s.notifyLocked()
 	return id
 }
@@ -178,6 +179,7 @@ func (s *Server) requeue(updateID int, parallel bool) error {
 		cp.chatKey = s.nextLane // a lane of its own, below any real chat id
 	}
 	s.q.pending = append(s.q.pending, cp)
+	s.wakeDispatcherLocked()
 	s.notifyLocked()
 	return nil
 }

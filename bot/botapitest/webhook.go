@@ -85,6 +85,7 @@ func (s *Server) setWebhook(_ *http.Request, p params) (any, error) {
 		s.wg.Add(1)
 		go s.dispatch()
 	}
+	s.wakeDispatcherLocked()
 	s.notifyLocked()
 	return described{true, "Webhook was set"}, nil
 }
@@ -157,9 +158,11 @@ func (s *Server) dispatch() {
 		if s.hook.url != "" {
 			s.launchLocked(client)
 		}
-		ch := s.changed
 		s.mu.Unlock()
-		s.waitChange(s.ctx, ch, nil)
+		select {
+		case <-s.hookWake:
+		case <-s.ctx.Done():
+		}
 		s.mu.Lock()
 	}
 }
@@ -215,6 +218,7 @@ func (s *Server) deliver(client *http.Client, u *queuedUpdate, hookURL, secret s
 	} else {
 		s.hook.lastErr, s.hook.lastErrAt = d.Err, d.Time.Unix()
 	}
+	s.wakeDispatcherLocked()
 	s.notifyLocked()
 }
 
