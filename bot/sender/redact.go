@@ -8,14 +8,15 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// tokenShape matches anything that looks like a Telegram bot token.
-var tokenShape = regexp.MustCompile(`\d+:[A-Za-z0-9_-]{30,}`)
+// tokenPattern matches anything that looks like a Telegram bot token.
+const tokenPattern = `\d+:[A-Za-z0-9_-]{30,}`
 
 const redacted = "[REDACTED]"
 
 // redactor builds the function that cleans error text: the caller's Redact,
 // then the client's own token, then anything shaped like a token.
 func redactor(api API, custom func(string) string) func(string) string {
+	tokenShape := regexp.MustCompile(tokenPattern)
 	token := ""
 	if b, ok := api.(*tgbotapi.BotAPI); ok && b != nil {
 		token = b.Token

@@ -14,6 +14,14 @@
 // Replies go through Enqueue (fire and forget, one FIFO queue per chat) or
 // Send (blocking, same queue, returns the Telegram message id). Callback
 // query answers bypass the pacing: Telegram expects them within seconds.
+//
+// A 429 on a reply pauses only its chat. A 429 on a proactive message is
+// taken as a flood limit of the whole bot: it pauses that chat and every
+// proactive message, while replies keep flowing.
+//
+// The client API has no context, so a request on the wire cannot be
+// cancelled: give the client's http.Client a Timeout (tens of seconds), or
+// a stuck request holds its chat and Close until the connection dies.
 package sender
 
 import (
@@ -70,7 +78,8 @@ type Options struct {
 	// GlobalBurst is the burst of the global limiter (default 1).
 	GlobalBurst int
 	// GroupPerMinute limits messages to a group (negative chat id) per
-	// minute (default 20). Its burst is min(PerChatBurst, GroupPerMinute).
+	// minute (default 20), in addition to PerChatRate, replies included. Its
+	// burst is min(PerChatBurst, GroupPerMinute).
 	GroupPerMinute int
 	// MaxRetries bounds retries of one message per kind of failure: 429
 	// waits, and transient 5xx or network failures (default 5).
@@ -88,7 +97,9 @@ type Options struct {
 	// token of a *tgbotapi.BotAPI and anything shaped like a bot token.
 	Redact func(string) string
 	// OnBlocked is called when a chat is unreachable (403 "bot was blocked",
-	// "user is deactivated", "chat not found"). It must not block for long.
+	// "user is deactivated", "chat not found"). Messages already queued for
+	// that chat then fail with ErrBlocked without a request; later ones are
+	// tried again, as the user may unblock the bot. It must not block long.
 	OnBlocked func(chatID int64)
 	// OnMigrated is called when a group became a supergroup (400 with
 	// migrate_to_chat_id); the message is then sent once to the new id.
@@ -131,7 +142,7 @@ type Result struct {
 
 // Stats is a snapshot of the sender's counters.
 type Stats struct {
-	Sent        uint64 // requests Telegram accepted
+	Sent        uint64 // requests Telegram accepted (not-modified edits included)
 	Retried     uint64 // retries after a transient failure
 	RateLimited uint64 // 429 answers received
 	Blocked     uint64 // chats reported unreachable
