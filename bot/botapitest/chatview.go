@@ -16,8 +16,8 @@ type chatView struct {
 // ChatID returns the chat's id.
 func (v chatView) ChatID() int64 { return v.id }
 
-// Messages returns every message the bot sent to this chat, in order, in
-// their current state (text and keyboard after edits).
+// Messages returns every message the bot sent to this chat and did not
+// delete, in order, in their current state (text and keyboard after edits).
 func (v chatView) Messages() []Message {
 	v.s.mu.Lock()
 	defer v.s.mu.Unlock()

@@ -163,6 +163,7 @@ func (s *Server) methods() map[string]methodFunc {
 		"getmycommands":          s.getMyCommands,
 		"deletemycommands":       s.deleteMyCommands,
 		"sendchataction":         s.sendChatAction,
+		"deletemessage":          s.deleteMessage,
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -255,6 +256,27 @@ func (s *Server) sendFile(p params, field string) (any, error) {
 		m.Document = f
 	}
 	return s.addBotMessageLocked(c, m), nil
+}
+
+func (s *Server) deleteMessage(_ *http.Request, p params) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.chatForSendLocked(p)
+	if err != nil {
+		return nil, err
+	}
+	id, err := p.int("message_id")
+	if err != nil {
+		return nil, err
+	}
+	m, ok := c.byID[id]
+	if !ok {
+		return nil, badRequest("message to delete not found")
+	}
+	delete(c.byID, id)
+	c.msgs = slices.DeleteFunc(c.msgs, func(x *Message) bool { return x == m })
+	s.notifyLocked()
+	return true, nil
 }
 
 func (s *Server) sendChatAction(_ *http.Request, p params) (any, error) {

@@ -19,6 +19,12 @@
 //	msg, _ := u.WaitFor(ctx, botapitest.HasButton("Setuju"))
 //	_ = u.Press("Setuju")
 //
+// Methods served: getMe, getUpdates, setWebhook, deleteWebhook,
+// getWebhookInfo, sendMessage, editMessageText, editMessageReplyMarkup,
+// deleteMessage, answerCallbackQuery, sendPhoto, sendDocument,
+// sendChatAction, setMyCommands, getMyCommands, deleteMyCommands. Any other
+// method answers 404, so a bot calling something new fails loudly.
+//
 // Behaviour worth knowing, all as Telegram does it unless noted:
 //   - A wrong token answers 401, an unknown method 404; method names are
 //     case-insensitive; parameters may come as query, urlencoded form,

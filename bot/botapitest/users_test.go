@@ -167,3 +167,23 @@ func TestInjectedCallbackCanBeAnsweredAndChangedFires(t *testing.T) {
 		t.Fatal("two update kinds accepted")
 	}
 }
+
+func TestDeleteMessageAndChatAction(t *testing.T) {
+	srv, bot := startBot(t)
+	u := srv.User(95)
+	first, _ := bot.Send(tgbotapi.NewMessage(95, "sementara"))
+	_, _ = bot.Send(tgbotapi.NewMessage(95, "tetap"))
+	if _, err := bot.Request(tgbotapi.NewChatAction(95, tgbotapi.ChatTyping)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bot.Request(tgbotapi.NewDeleteMessage(95, first.MessageID)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := bot.Request(tgbotapi.NewDeleteMessage(95, first.MessageID))
+	if te := apiError(t, err); !strings.Contains(te.Message, "message to delete not found") {
+		t.Fatalf("second delete: %q", te.Message)
+	}
+	if msgs := u.Messages(); len(msgs) != 1 || msgs[0].Text != "tetap" {
+		t.Fatalf("messages %+v", msgs)
+	}
+}
