@@ -10,20 +10,40 @@ import (
 // characters.
 const MaxTextLen = 4096
 
+// deref turns a pointer to a known config into its value, so the switches
+// below list each kind once.
+func deref(c tgbotapi.Chattable) tgbotapi.Chattable {
+	switch v := c.(type) {
+	case *tgbotapi.MessageConfig:
+		return *v
+	case *tgbotapi.EditMessageTextConfig:
+		return *v
+	case *tgbotapi.EditMessageReplyMarkupConfig:
+		return *v
+	case *tgbotapi.CallbackConfig:
+		return *v
+	case *tgbotapi.PhotoConfig:
+		return *v
+	case *tgbotapi.DocumentConfig:
+		return *v
+	}
+	return c
+}
+
 // methodName names the Bot API method of c, for logs and errors.
 func methodName(c tgbotapi.Chattable) string {
-	switch c.(type) {
-	case tgbotapi.MessageConfig, *tgbotapi.MessageConfig:
+	switch deref(c).(type) {
+	case tgbotapi.MessageConfig:
 		return "sendMessage"
-	case tgbotapi.EditMessageTextConfig, *tgbotapi.EditMessageTextConfig:
+	case tgbotapi.EditMessageTextConfig:
 		return "editMessageText"
-	case tgbotapi.EditMessageReplyMarkupConfig, *tgbotapi.EditMessageReplyMarkupConfig:
+	case tgbotapi.EditMessageReplyMarkupConfig:
 		return "editMessageReplyMarkup"
-	case tgbotapi.CallbackConfig, *tgbotapi.CallbackConfig:
+	case tgbotapi.CallbackConfig:
 		return "answerCallbackQuery"
-	case tgbotapi.PhotoConfig, *tgbotapi.PhotoConfig:
+	case tgbotapi.PhotoConfig:
 		return "sendPhoto"
-	case tgbotapi.DocumentConfig, *tgbotapi.DocumentConfig:
+	case tgbotapi.DocumentConfig:
 		return "sendDocument"
 	case nil:
 		return "none"
@@ -59,32 +79,22 @@ func idempotent(c tgbotapi.Chattable) bool {
 // withChatID returns a copy of c addressed to chat id, for the message
 // kinds that carry a chat id.
 func withChatID(c tgbotapi.Chattable, id int64) (tgbotapi.Chattable, bool) {
-	switch v := c.(type) {
+	switch v := deref(c).(type) {
 	case tgbotapi.MessageConfig:
 		v.ChatID = id
 		return v, true
-	case *tgbotapi.MessageConfig:
-		return withChatID(*v, id)
 	case tgbotapi.EditMessageTextConfig:
 		v.ChatID = id
 		return v, true
-	case *tgbotapi.EditMessageTextConfig:
-		return withChatID(*v, id)
 	case tgbotapi.EditMessageReplyMarkupConfig:
 		v.ChatID = id
 		return v, true
-	case *tgbotapi.EditMessageReplyMarkupConfig:
-		return withChatID(*v, id)
 	case tgbotapi.PhotoConfig:
 		v.ChatID = id
 		return v, true
-	case *tgbotapi.PhotoConfig:
-		return withChatID(*v, id)
 	case tgbotapi.DocumentConfig:
 		v.ChatID = id
 		return v, true
-	case *tgbotapi.DocumentConfig:
-		return withChatID(*v, id)
 	}
 	return c, false
 }
@@ -92,26 +102,16 @@ func withChatID(c tgbotapi.Chattable, id int64) (tgbotapi.Chattable, bool) {
 // chatIDOf returns the chat id a request is addressed to, 0 when it has
 // none (a callback answer, an inline message edit).
 func chatIDOf(c tgbotapi.Chattable) int64 {
-	switch v := c.(type) {
+	switch v := deref(c).(type) {
 	case tgbotapi.MessageConfig:
-		return v.ChatID
-	case *tgbotapi.MessageConfig:
 		return v.ChatID
 	case tgbotapi.EditMessageTextConfig:
 		return v.ChatID
-	case *tgbotapi.EditMessageTextConfig:
-		return v.ChatID
 	case tgbotapi.EditMessageReplyMarkupConfig:
-		return v.ChatID
-	case *tgbotapi.EditMessageReplyMarkupConfig:
 		return v.ChatID
 	case tgbotapi.PhotoConfig:
 		return v.ChatID
-	case *tgbotapi.PhotoConfig:
-		return v.ChatID
 	case tgbotapi.DocumentConfig:
-		return v.ChatID
-	case *tgbotapi.DocumentConfig:
 		return v.ChatID
 	}
 	return 0
@@ -123,16 +123,8 @@ func chatIDOf(c tgbotapi.Chattable) int64 {
 // (parse modes are kept; a split may cut an HTML tag pair, so long
 // formatted texts should be built short enough). Anything else is one part.
 func splitParts(c tgbotapi.Chattable) []tgbotapi.Chattable {
-	var m tgbotapi.MessageConfig
-	switch v := c.(type) {
-	case tgbotapi.MessageConfig:
-		m = v
-	case *tgbotapi.MessageConfig:
-		m = *v
-	default:
-		return []tgbotapi.Chattable{c}
-	}
-	if utf8.RuneCountInString(m.Text) <= MaxTextLen {
+	m, ok := deref(c).(tgbotapi.MessageConfig)
+	if !ok || utf8.RuneCountInString(m.Text) <= MaxTextLen {
 		return []tgbotapi.Chattable{c}
 	}
 	texts := SplitText(m.Text, MaxTextLen)

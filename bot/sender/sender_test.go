@@ -218,3 +218,52 @@ func TestSendPhotoDocumentAndDerivedChat(t *testing.T) {
 		t.Errorf("empty message: %v, want ErrRejected", err)
 	}
 }
+
+// fakeClock is a clock whose Sleep advances time at once.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+	return ctx.Err()
+}
+
+func TestInjectedClockPacesDefaults(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	u := e.emu.User(611)
+	start := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+	clock := &fakeClock{t: start}
+	s := e.sender(t, sender.Options{Now: clock.Now, Sleep: clock.Sleep})
+	e.emu.Fault("sendMessage", botapitest.TooManyRequests(7).ForChat(u.ID()))
+	began := time.Now()
+	for _, w := range numbered("m", 11) {
+		s.Enqueue(text(u.ID(), w))
+	}
+	mustClose(t, s)
+	if real := time.Since(began); real > 2*time.Second {
+		t.Errorf("took %v of real time with a fake clock", real)
+	}
+	// m00 is refused with retry_after 7 s; at 7 s the bucket is full again
+	// (5 tokens): m00..m04 go at once, then m05..m10 one a second: 13 s.
+	elapsed := clock.Now().Sub(start)
+	if want := 13 * time.Second; elapsed < want-100*time.Millisecond || elapsed > want+100*time.Millisecond {
+		t.Errorf("fake time advanced %v, want %v", elapsed, want)
+	}
+	reqs := e.requests("sendMessage", u.ID())
+	if len(reqs) != 12 || reqs[0].Status != 429 {
+		t.Errorf("%d requests (first status %d), want a 429 then 11", len(reqs), reqs[0].Status)
+	}
+	if got := texts(u.Messages()); !slices.Equal(got, numbered("m", 11)) {
+		t.Errorf("delivered %q", got)
+	}
+}
