@@ -82,7 +82,7 @@ func (f Fault) Times(n int) Fault { f.Count = n; return f }
 func (f Fault) apiError() *apiError {
 	switch f.Kind {
 	case FaultTooManyRequests:
-		return &apiError{Code: 429, Description: "Too Many Requests: retry after " + strconv.Itoa(f.RetryAfter), RetryAfter: f.RetryAfter}
+		return &apiError{Code: 429, Description: "Too Many Requests: retry after " + itoa(f.RetryAfter), RetryAfter: f.RetryAfter}
 	case FaultBlocked:
 		return &apiError{Code: 403, Description: "Forbidden: bot was blocked by the user"}
 	case FaultMigrate:
@@ -154,3 +154,5 @@ func (s *Server) takeFault(method string, p params) (Fault, bool) {
 func (f Fault) String() string {
 	return fmt.Sprintf("fault(kind=%d chat=%d count=%d)", f.Kind, f.ChatID, f.Count)
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -2,6 +2,7 @@ package botapitest_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,5 +110,72 @@ func TestBlockedUser(t *testing.T) {
 	u.Unblock()
 	if _, err := bot.Send(tgbotapi.NewMessage(30, "welcome back")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestFloodControl(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	advance := func(d time.Duration) {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(d)
+	}
+	srv := startServer(t, botapitest.Options{Now: clock, FloodControl: botapitest.FloodControl{
+		PerChat: 1, PerChatBurst: 3, PerGroupPerMinute: 20, Global: 30}})
+	bot := newClient(t, srv, 5*time.Second)
+	srv.User(1)
+	srv.User(2)
+	srv.Group(-3, "OPD")
+	send := func(chat int64) error {
+		_, err := bot.Send(tgbotapi.NewMessage(chat, "x"))
+		return err
+	}
+	for i := range 3 {
+		if err := send(1); err != nil {
+			t.Fatalf("burst send %d: %v", i, err)
+		}
+	}
+	te := apiError(t, send(1))
+	if te.RetryAfter != 1 || te.Message != "Too Many Requests: retry after 1" {
+		t.Fatalf("4th send: %+v", te)
+	}
+	if err := send(2); err != nil {
+		t.Fatalf("another chat is not limited: %v", err)
+	}
+	advance(time.Second)
+	if err := send(1); err != nil {
+		t.Fatalf("after retry_after: %v", err)
+	}
+	for i := range 20 {
+		if err := send(-3); err != nil {
+			t.Fatalf("group send %d: %v", i, err)
+		}
+	}
+	if te := apiError(t, send(-3)); te.RetryAfter != 3 {
+		t.Fatalf("21st group message in a minute: %+v", te)
+	}
+	if n := len(srv.User(1).Messages()); n != 4 {
+		t.Fatalf("chat 1 holds %d messages, want the 4 accepted", n)
+	}
+
+	global := startServer(t, botapitest.Options{Now: clock, FloodControl: botapitest.FloodControl{Global: 2}})
+	gbot := newClient(t, global, 5*time.Second)
+	for _, id := range []int64{1, 2, 3} {
+		global.User(id)
+	}
+	for i, id := range []int64{1, 2} {
+		if _, err := gbot.Send(tgbotapi.NewMessage(id, "x")); err != nil {
+			t.Fatalf("global send %d: %v", i, err)
+		}
+	}
+	_, err := gbot.Send(tgbotapi.NewMessage(3, "x"))
+	if te := apiError(t, err); te.Code != 429 {
+		t.Fatalf("third send within a second over a global limit of 2/s: %+v", te)
 	}
 }

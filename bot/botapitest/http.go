@@ -139,6 +139,9 @@ func (s *Server) serveMethod(w http.ResponseWriter, r *http.Request, method stri
 			return writeResult(w, nil, f.apiError())
 		}
 	}
+	if ferr := s.checkFlood(method, p); ferr != nil {
+		return writeResult(w, nil, ferr)
+	}
 	result, err := h(r, p)
 	return writeResult(w, result, err)
 }

@@ -92,6 +92,9 @@ type Options struct {
 	// "query is too old" once this much emulator time (Now) has passed
 	// since the press, as Telegram does after some seconds.
 	CallbackTimeout time.Duration
+	// FloodControl, when set, answers 429 to sends beyond Telegram-like
+	// rate limits (see FloodControl).
+	FloodControl FloodControl
 	// WebhookBackoff is the pause before a failed webhook delivery is
 	// retried; 200 ms when zero.
 	WebhookBackoff time.Duration
@@ -121,6 +124,7 @@ type Server struct {
 	requests  []Request
 	faults    []*faultEntry
 	hook      webhookState
+	flood     floodState
 	handlers  map[string]methodFunc
 	fileSeq   int
 	nextLane  int64 // private delivery lanes for Duplicate
