@@ -1,0 +1,470 @@
+package scoring
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/kotasolok/egovpulse/survey"
+)
+
+// IndexIKM names the IKM in score snapshots.
+const IndexIKM = "ikm"
+
+// ScopeKind is what a snapshot describes: one service, one OPD (its
+// services pooled) or the whole city.
+type ScopeKind string
+
+// Snapshot scopes.
+const (
+	ScopeService ScopeKind = "service"
+	ScopeOPD     ScopeKind = "opd"
+	ScopeCity    ScopeKind = "city"
+)
+
+// CityMethod states how the city figure is made, for reports.
+const CityMethod = "mean of OPD IKMs; pooled figure of all respondents beside it"
+
+// ResponseScore is one submitted response's answers to the weighted
+// elements, aggregated in SQL: per element the sum of its 1–4 scores and
+// how many of them (0 or 1 for one response).
+type ResponseScore struct {
+	ResponseID  int64
+	Service     string
+	SubmittedAt time.Time
+	Elements    []ElementAgg // aligned with the element keys asked for
+}
+
+// ResponseSource is what a recompute reads; storage.Store implements it.
+type ResponseSource interface {
+	// ResponseScores returns, ordered by response id, the responses
+	// submitted in [from, to) that answered at least one of elements with
+	// a score from 1 to 4, for the given services (nil: every service).
+	ResponseScores(ctx context.Context, from, to time.Time, elements, services []string) ([]ResponseScore, error)
+	// StoredAggregates returns the aggregates kept in the service
+	// snapshots of one period, by service code (empty when none).
+	StoredAggregates(ctx context.Context, index string, p survey.Period) (map[string]IKMAggregates, error)
+}
+
+// Snapshot is one computed figure, ready to be stored. Valid false means
+// no figure (stored as NULL, never as zero).
+type Snapshot struct {
+	Index     string
+	Scope     ScopeKind
+	ScopeCode string // "" for the city
+	Period    survey.Period
+	Valid     bool
+	Value     float64 // full precision
+	N         int
+	NRequired int
+	Status    Status
+	HasCI     bool
+	CILow     float64
+	CIHigh    float64
+	Mutu      Mutu
+	Uncertain bool
+	Details   SnapshotDetails
+}
+
+// SnapshotDetails is what is kept beside a figure (stored as JSON): the
+// per-element scores with their sums, the respondent aggregates (so stored
+// figures can be pooled again exactly), the extremes and, for the city,
+// the pooled figure.
+type SnapshotDetails struct {
+	Elements     []ElementDetail `json:"elements,omitempty"`
+	Respondents  RespondentAgg   `json:"respondents"`
+	Lowest       string          `json:"lowest,omitempty"`
+	Highest      string          `json:"highest,omitempty"`
+	Missing      []string        `json:"missing,omitempty"`
+	Population   int             `json:"population"`
+	Interpolated bool            `json:"interpolated,omitempty"`
+	Error        string          `json:"error,omitempty"`
+	City         *CityDetails    `json:"city,omitempty"`
+}
+
+// ElementDetail is one element of a snapshot.
+type ElementDetail struct {
+	Key    string  `json:"key"`
+	Weight float64 `json:"weight"`
+	Sum    float64 `json:"sum"`
+	Count  int     `json:"count"`
+	NRR    float64 `json:"nrr,omitempty"` // 0 when nobody answered
+	Mutu   Mutu    `json:"mutu,omitempty"`
+}
+
+// CityDetails describes the city figure: the mean of OPDs beside the
+// pooled IKM of all respondents.
+type CityDetails struct {
+	Method      string  `json:"method"`
+	OPDs        int     `json:"opds"`
+	PooledValue float64 `json:"pooled_value"`
+	PooledMutu  Mutu    `json:"pooled_mutu"`
+	PooledCILow float64 `json:"pooled_ci_low,omitempty"`
+	PooledCIHi  float64 `json:"pooled_ci_high,omitempty"`
+}
+
+// Aggregates rebuilds the inputs of a snapshot from its details.
+func (d SnapshotDetails) Aggregates() IKMAggregates {
+	out := IKMAggregates{Elements: make(map[string]ElementAgg, len(d.Elements)), Respondents: d.Respondents}
+	for _, e := range d.Elements {
+		if e.Count > 0 {
+			out.Elements[e.Key] = ElementAgg{Sum: e.Sum, Count: e.Count}
+		}
+	}
+	return out
+}
+
+// Touch is a service that received a submitted response at a time:
+// incremental recomputes redo the periods containing At.
+type Touch struct {
+	Service string
+	At      time.Time
+}
+
+// RecomputeResult is what a recompute produced. Complete lists the periods
+// recomputed for every scope: stored snapshots of those periods that are
+// not in Snapshots no longer have data.
+type RecomputeResult struct {
+	Snapshots []Snapshot
+	Complete  []survey.Period
+}
+
+// Recomputer turns stored answers into IKM snapshots per service, OPD and
+// the city.
+type Recomputer struct {
+	Source   ResponseSource
+	Catalog  *survey.Catalog // service → OPD
+	Weights  Weights         // from the skm survey; empty: DefaultWeights
+	Location *time.Location  // periods are calendar periods here
+	// Population returns the users served by a service in a period (0 =
+	// unknown, the default while officials do not report it).
+	Population func(service string, p survey.Period) int
+}
+
+// Periods lists the periods of each kind that overlap [from, to).
+func (r *Recomputer) Periods(kinds []survey.PeriodKind, from, to time.Time) []survey.Period {
+	var out []survey.Period
+	for _, k := range kinds {
+		for p := survey.PeriodOf(k, from, r.loc()); p.Start.Before(to); p = p.Next() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Full recomputes every scope of every period of the given kinds that
+// overlaps [from, to), reading the answers once.
+func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, to time.Time) (RecomputeResult, error) {
+	periods := r.Periods(kinds, from, to)
+	if len(periods) == 0 {
+		return RecomputeResult{}, nil
+	}
+	lo, hi := span(periods)
+	w := r.weights()
+	rows, err := r.Source.ResponseScores(ctx, lo, hi, elementKeys(w), nil)
+	if err != nil {
+		return RecomputeResult{}, fmt.Errorf("recompute: %w", err)
+	}
+	buckets := r.rollUp(rows, kinds, w, nil)
+	res := RecomputeResult{Complete: periods}
+	for _, p := range periods {
+		aggs := buckets[periodID(p)]
+		res.Snapshots = append(res.Snapshots, r.periodSnapshots(p, aggs, nil, w)...)
+	}
+	return res, nil
+}
+
+// Incremental recomputes, for each period of the given kinds containing a
+// touch, the touched services, their OPDs and the city; untouched services
+// are taken from their stored snapshots.
+func (r *Recomputer) Incremental(ctx context.Context, kinds []survey.PeriodKind, touches []Touch) (RecomputeResult, error) {
+	touched := map[string]map[string]bool{} // period id → services
+	var periods []survey.Period
+	var services []string
+	for _, t := range touches {
+		if !slices.Contains(services, t.Service) {
+			services = append(services, t.Service)
+		}
+		for _, k := range kinds {
+			p := survey.PeriodOf(k, t.At, r.loc())
+			id := periodID(p)
+			if touched[id] == nil {
+				touched[id] = map[string]bool{}
+				periods = append(periods, p)
+			}
+			touched[id][t.Service] = true
+		}
+	}
+	if len(periods) == 0 {
+		return RecomputeResult{}, nil
+	}
+	lo, hi := span(periods)
+	w := r.weights()
+	rows, err := r.Source.ResponseScores(ctx, lo, hi, elementKeys(w), services)
+	if err != nil {
+		return RecomputeResult{}, fmt.Errorf("recompute: %w", err)
+	}
+	buckets := r.rollUp(rows, kinds, w, touched)
+	var res RecomputeResult
+	for _, p := range periods {
+		id := periodID(p)
+		aggs, err := r.Source.StoredAggregates(ctx, IndexIKM, p)
+		if err != nil {
+			return RecomputeResult{}, fmt.Errorf("recompute %s: %w", p.Key(), err)
+		}
+		for svc := range touched[id] {
+			delete(aggs, svc)
+			if a, ok := buckets[id][svc]; ok {
+				aggs[svc] = a
+			}
+		}
+		res.Snapshots = append(res.Snapshots, r.periodSnapshots(p, aggs, touched[id], w)...)
+	}
+	return res, nil
+}
+
+// rollUp sums the responses into (period, service) aggregates; with keep
+// non-nil only the listed (period id → service) pairs are kept.
+func (r *Recomputer) rollUp(rows []ResponseScore, kinds []survey.PeriodKind, w Weights,
+	keep map[string]map[string]bool) map[string]map[string]IKMAggregates {
+	type acc struct {
+		els  []ElementAgg
+		resp RespondentAgg
+	}
+	accs := map[string]map[string]*acc{}
+	day := map[string][]string{} // local day → period ids (periods never split a day)
+	for _, row := range rows {
+		local := row.SubmittedAt.In(r.loc())
+		dk := local.Format(time.DateOnly)
+		ids, ok := day[dk]
+		if !ok {
+			for _, k := range kinds {
+				ids = append(ids, periodID(survey.PeriodOf(k, local, r.loc())))
+			}
+			day[dk] = ids
+		}
+		sum, cnt := 0.0, 0
+		for _, e := range row.Elements {
+			sum += e.Sum
+			cnt += e.Count
+		}
+		if cnt == 0 {
+			continue
+		}
+		y := 25 * sum / float64(cnt)
+		for _, id := range ids {
+			if keep != nil && !keep[id][row.Service] {
+				continue
+			}
+			if accs[id] == nil {
+				accs[id] = map[string]*acc{}
+			}
+			a := accs[id][row.Service]
+			if a == nil {
+				a = &acc{els: make([]ElementAgg, len(w))}
+				accs[id][row.Service] = a
+			}
+			for i, e := range row.Elements {
+				a.els[i] = a.els[i].Add(e)
+			}
+			a.resp = a.resp.Add(RespondentAgg{N: 1, SumY: y, SumY2: y * y})
+		}
+	}
+	out := make(map[string]map[string]IKMAggregates, len(accs))
+	for id, m := range accs {
+		out[id] = make(map[string]IKMAggregates, len(m))
+		for svc, a := range m {
+			ia := IKMAggregates{Elements: make(map[string]ElementAgg, len(w)), Respondents: a.resp}
+			for i, x := range w {
+				if a.els[i].Count > 0 {
+					ia.Elements[x.Element] = a.els[i]
+				}
+			}
+			out[id][svc] = ia
+		}
+	}
+	return out
+}
+
+// periodSnapshots computes the snapshots of one period from the service
+// aggregates: every service (only the touched ones when touched is
+// non-nil), their OPDs, and the city.
+func (r *Recomputer) periodSnapshots(p survey.Period, aggs map[string]IKMAggregates,
+	touched map[string]bool, w Weights) []Snapshot {
+	var out []Snapshot
+	svcCodes := make([]string, 0, len(aggs)+len(touched))
+	for s := range aggs {
+		svcCodes = append(svcCodes, s)
+	}
+	for s := range touched {
+		if _, ok := aggs[s]; !ok {
+			svcCodes = append(svcCodes, s) // touched but now empty: no figure
+		}
+	}
+	slices.Sort(svcCodes)
+	for _, s := range svcCodes {
+		if touched != nil && !touched[s] {
+			continue
+		}
+		a := aggs[s]
+		res := IKMFromAggregates(a.Elements, a.Respondents, w, r.population(s, p))
+		out = append(out, snapshotOf(ScopeService, s, p, res))
+	}
+	var opds []IKMResult
+	var catalogOPDs []survey.OPD
+	if r.Catalog != nil {
+		catalogOPDs = r.Catalog.OPDs
+	}
+	for _, o := range catalogOPDs {
+		var parts []IKMAggregates
+		pop, hit := 0, false
+		for _, s := range o.Services {
+			a, ok := aggs[s.Code]
+			hit = hit || touched[s.Code]
+			if !ok {
+				continue
+			}
+			parts = append(parts, a)
+			sp := r.population(s.Code, p)
+			if sp <= 0 || pop < 0 {
+				pop = -1
+			} else {
+				pop += sp
+			}
+		}
+		if len(parts) == 0 && !hit {
+			continue
+		}
+		res := PoolIKM(parts, w, max(pop, 0))
+		if touched == nil || hit {
+			out = append(out, snapshotOf(ScopeOPD, o.Code, p, res))
+		}
+		opds = append(opds, res)
+	}
+	if city := CityIKM(opds); city.Valid || len(opds) > 0 {
+		out = append(out, citySnapshot(p, city))
+	}
+	return out
+}
+
+// snapshotOf turns an IKM result into a snapshot.
+func snapshotOf(scope ScopeKind, code string, p survey.Period, res IKMResult) Snapshot {
+	s := Snapshot{Index: IndexIKM, Scope: scope, ScopeCode: code, Period: p, Valid: res.Valid}
+	s.Details = detailsOf(res)
+	if !res.Valid {
+		return s
+	}
+	s.Value, s.N, s.NRequired, s.Status = res.Value, res.N, res.RequiredN, res.Status
+	s.HasCI, s.CILow, s.CIHigh, s.Uncertain = res.HasCI, res.CILow, res.CIHigh, res.Uncertain
+	s.Mutu = res.Mutu
+	return s
+}
+
+// detailsOf builds the stored details of an IKM result.
+func detailsOf(res IKMResult) SnapshotDetails {
+	d := SnapshotDetails{Respondents: res.Aggregates.Respondents, Population: res.Population,
+		Interpolated: res.Interpolated, Missing: res.MissingElements}
+	if res.Err != nil {
+		d.Error = res.Err.Error()
+	}
+	if !res.Valid {
+		return d
+	}
+	d.Lowest, d.Highest = res.Lowest.Key, res.Highest.Key
+	for _, e := range res.Elements {
+		a := res.Aggregates.Elements[e.Key]
+		d.Elements = append(d.Elements, ElementDetail{Key: e.Key, Weight: e.Weight, Sum: a.Sum,
+			Count: a.Count, NRR: e.NRR, Mutu: e.Mutu})
+	}
+	return d
+}
+
+// citySnapshot turns the city result into a snapshot: the value is the
+// mean of OPDs; n, the sample status and the elements are the pooled ones.
+func citySnapshot(p survey.Period, c CityResult) Snapshot {
+	s := snapshotOf(ScopeCity, "", p, c.Pooled)
+	s.HasCI, s.CILow, s.CIHigh, s.Uncertain = false, 0, 0, false
+	if !c.Valid {
+		s.Valid, s.Value, s.Mutu = false, 0, MutuNone
+		return s
+	}
+	s.Valid, s.Value, s.Mutu = true, c.Value, c.Mutu
+	s.Details.City = &CityDetails{Method: CityMethod, OPDs: c.OPDs, PooledValue: c.Pooled.Value,
+		PooledMutu: c.Pooled.Mutu, PooledCILow: c.Pooled.CILow, PooledCIHi: c.Pooled.CIHigh}
+	return s
+}
+
+// SameFigure reports whether two snapshots of one scope and period carry
+// the same figures, floats compared within tol (a recompute over unchanged
+// data must not rewrite a row).
+func SameFigure(a, b Snapshot, tol float64) bool {
+	near := func(x, y float64) bool { return math.Abs(x-y) <= tol*math.Max(1, math.Abs(y)) }
+	if a.Valid != b.Valid || a.N != b.N || a.NRequired != b.NRequired || a.Status != b.Status ||
+		a.HasCI != b.HasCI || a.Mutu != b.Mutu || a.Uncertain != b.Uncertain ||
+		!near(a.Value, b.Value) || !near(a.CILow, b.CILow) || !near(a.CIHigh, b.CIHigh) {
+		return false
+	}
+	da, db := a.Details, b.Details
+	if da.Lowest != db.Lowest || da.Highest != db.Highest || da.Error != db.Error ||
+		len(da.Elements) != len(db.Elements) || da.Respondents.N != db.Respondents.N ||
+		!near(da.Respondents.SumY, db.Respondents.SumY) || !near(da.Respondents.SumY2, db.Respondents.SumY2) ||
+		(da.City == nil) != (db.City == nil) {
+		return false
+	}
+	for i := range da.Elements {
+		x, y := da.Elements[i], db.Elements[i]
+		if x.Key != y.Key || x.Count != y.Count || !near(x.Sum, y.Sum) || !near(x.Weight, y.Weight) {
+			return false
+		}
+	}
+	return da.City == nil || (da.City.OPDs == db.City.OPDs && near(da.City.PooledValue, db.City.PooledValue))
+}
+
+func (r *Recomputer) weights() Weights {
+	if len(r.Weights) == 0 {
+		return DefaultWeights()
+	}
+	return r.Weights
+}
+
+func (r *Recomputer) loc() *time.Location {
+	if r.Location == nil {
+		return time.UTC
+	}
+	return r.Location
+}
+
+func (r *Recomputer) population(service string, p survey.Period) int {
+	if r.Population == nil {
+		return 0
+	}
+	return r.Population(service, p)
+}
+
+// elementKeys lists the weighted element keys, in weights order.
+func elementKeys(w Weights) []string {
+	keys := make([]string, len(w))
+	for i, x := range w {
+		keys[i] = x.Element
+	}
+	return keys
+}
+
+// periodID identifies a period across kinds.
+func periodID(p survey.Period) string { return string(p.Kind) + "/" + p.Key() }
+
+// span is the smallest range covering the periods.
+func span(ps []survey.Period) (lo, hi time.Time) {
+	lo, hi = ps[0].Start, ps[0].End
+	for _, p := range ps[1:] {
+		if p.Start.Before(lo) {
+			lo = p.Start
+		}
+		if p.End.After(hi) {
+			hi = p.End
+		}
+	}
+	return lo, hi
+}
