@@ -35,6 +35,7 @@ const (
 // Fault is one scripted failure. Build it with a constructor such as
 // TooManyRequests and refine it with ForChat and Times.
 type Fault struct {
+	// Kind says how the fault answers.
 	Kind FaultKind
 	// RetryAfter is the seconds in a 429's parameters.retry_after.
 	RetryAfter int
@@ -82,7 +83,7 @@ func (f Fault) Times(n int) Fault { f.Count = n; return f }
 func (f Fault) apiError() *apiError {
 	switch f.Kind {
 	case FaultTooManyRequests:
-		return &apiError{Code: 429, Description: "Too Many Requests: retry after " + itoa(f.RetryAfter), RetryAfter: f.RetryAfter}
+		return &apiError{Code: 429, Description: "Too Many Requests: retry after " + strconv.Itoa(f.RetryAfter), RetryAfter: f.RetryAfter}
 	case FaultBlocked:
 		return &apiError{Code: 403, Description: "Forbidden: bot was blocked by the user"}
 	case FaultMigrate:
@@ -154,5 +155,3 @@ func (s *Server) takeFault(method string, p params) (Fault, bool) {
 func (f Fault) String() string {
 	return fmt.Sprintf("fault(kind=%d chat=%d count=%d)", f.Kind, f.ChatID, f.Count)
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

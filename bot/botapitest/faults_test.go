@@ -47,6 +47,11 @@ func TestScriptedFaults(t *testing.T) {
 	if te := apiError(t, err); te.Code != 400 || te.MigrateToChatID != -1001234 {
 		t.Fatalf("migrate: %+v", te)
 	}
+	srv.Fault("sendMessage", botapitest.ServerError())
+	_, err = bot.Send(tgbotapi.NewMessage(10, "x"))
+	if te := apiError(t, err); te.Code != 500 {
+		t.Fatalf("server error: %+v", te)
+	}
 	if srv.PendingFaults() != 0 {
 		t.Fatalf("faults left: %d", srv.PendingFaults())
 	}

@@ -3,6 +3,7 @@ package botapitest
 import (
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -102,7 +103,7 @@ func (s *Server) checkFlood(method string, p params) *apiError {
 	}
 	if wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
-		return &apiError{Code: http.StatusTooManyRequests, Description: "Too Many Requests: retry after " + itoa(secs), RetryAfter: secs}
+		return &apiError{Code: http.StatusTooManyRequests, Description: "Too Many Requests: retry after " + strconv.Itoa(secs), RetryAfter: secs}
 	}
 	if rate > 0 {
 		cb.take(now, rate, burst, true)
