@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -202,5 +203,49 @@ func waitFor(tb testing.TB, cond func() bool) {
 			tb.Fatal("condition not met within 5s")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestConcurrentUsersEveryUpdateOnceInOrder(t *testing.T) {
+	srv, bot := startBot(t)
+	const users, each = 20, 50
+	var wg sync.WaitGroup
+	for i := range users {
+		u := srv.User(int64(2000 + i))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range each {
+				u.Send(strconv.Itoa(n))
+			}
+		}()
+	}
+	next := map[int64]int{}
+	offset, total := 0, 0
+	deadline := time.Now().Add(10 * time.Second)
+	for total < users*each && time.Now().Before(deadline) {
+		ups, err := bot.GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Timeout: 1, Limit: 37})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range ups {
+			if offset != 0 && u.UpdateID != offset {
+				t.Fatalf("update %d after offset %d: not sequential", u.UpdateID, offset)
+			}
+			offset = u.UpdateID + 1
+			chat := u.Message.Chat.ID
+			if got := u.Message.Text; got != strconv.Itoa(next[chat]) {
+				t.Fatalf("chat %d: got %q, want %d", chat, got, next[chat])
+			}
+			next[chat]++
+			total++
+		}
+	}
+	wg.Wait()
+	if _, err := bot.GetUpdates(tgbotapi.UpdateConfig{Offset: offset}); err != nil {
+		t.Fatal(err)
+	}
+	if total != users*each || srv.PendingUpdates() != 0 {
+		t.Fatalf("received %d of %d, %d pending", total, users*each, srv.PendingUpdates())
 	}
 }
