@@ -127,7 +127,9 @@ func TestInputsThatAreNotWhatWasAsked(t *testing.T) {
 		if err := u.Press(q2.Buttons[0][0].Text); err != nil {
 			t.Fatal(err)
 		}
-		wait(t, u, "the third question", func(m botapitest.Message) bool { return m.ID > q2.ID && m.HasButtons() && strings.HasPrefix(m.Text, "(3/") })
+		wait(t, u, "the third question", func(m botapitest.Message) bool {
+			return m.ID > q2.ID && m.HasButtons() && strings.HasPrefix(m.Text, "(3/")
+		})
 		if got := inProgressAnswers(t, e, u.ID()); len(got) != 2 {
 			t.Errorf("after answering the second question: %v", got)
 		}

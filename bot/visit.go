@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -268,7 +269,7 @@ func (t *turn) render(prompts []survey.Prompt, before string) {
 	inPlace := t.cbMsgID != 0 && len(prompts) == 1 && prompts[0].Kind == survey.PromptQuestion && prompts[0].Question == before
 	for _, p := range prompts {
 		if p.Kind == survey.PromptQuestion && p.Total > 0 {
-			p.Text = fmt.Sprintf("(%d/%d) %s", min(p.Answered+1, p.Total), p.Total, p.Text)
+			p.Text = fmt.Sprintf("(%d/%d) %s", min(t.position(p.Question), p.Total), p.Total, p.Text)
 		}
 		switch {
 		case inPlace:
@@ -283,6 +284,18 @@ func (t *turn) render(prompts []survey.Prompt, before string) {
 			t.say(p.Text)
 		}
 	}
+}
+
+// position is the 1-based place of question q in the respondent's path:
+// where it stands in the history, or next after it.
+func (t *turn) position(q string) int {
+	if t.st.Survey == nil {
+		return 1
+	}
+	if i := slices.Index(t.st.Survey.History, q); i >= 0 {
+		return i + 1
+	}
+	return len(t.st.Survey.History) + 1
 }
 
 // showCurrent shows the question (or review card) the survey waits for.
