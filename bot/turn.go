@@ -87,6 +87,8 @@ func (t *turn) text(s string) error {
 	case stageIdle:
 		t.say(txtNothingToDo.in(t.lang()))
 		return nil
+	case stageResume:
+		return t.askResume()
 	}
 	t.say(txtUseButtons.in(t.lang()))
 	return t.reprompt()
@@ -148,6 +150,11 @@ func (t *turn) callback(cq *tgbotapi.CallbackQuery) error {
 	nonce, token, ok := parseData(cq.Data)
 	if !ok || nonce != t.st.Nonce || cq.Message == nil {
 		t.answer(cq.ID, txtExpired.in(t.lang()))
+		if t.st.Stage == stageResume {
+			// The conversation was rebuilt from the database (the session
+			// store lost it): offer to continue where the respondent was.
+			return t.askResume()
+		}
 		return nil
 	}
 	t.answer(cq.ID, "")
