@@ -1,0 +1,159 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Default schedules (5-field cron, in the scheduler's time zone).
+const (
+	DefaultIncrementalSpec = "*/15 * * * *"
+	DefaultFullSpec        = "0 2 * * *"
+)
+
+// Schedule configures the score jobs; empty fields take the defaults. A
+// spec has 5 fields (minute first) or 6 (seconds first), or a descriptor
+// such as "@every 1h".
+type Schedule struct {
+	Incremental string
+	Full        string
+}
+
+// Scheduler runs jobs on cron schedules, recovering from panics and
+// skipping a job's turn while its previous run is still going.
+type Scheduler struct {
+	cron   *cron.Cron
+	parser cron.Parser
+	log    *slog.Logger
+	loc    *time.Location
+	scorer *Scorer
+	full   cron.Schedule
+	ctx    context.Context // the jobs' context, cancelled by a Shutdown past its deadline
+	cancel context.CancelFunc
+}
+
+// NewParser returns the cron parser of the scheduler: 5 or 6 fields.
+func NewParser() cron.Parser {
+	return cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+}
+
+// NewScheduler builds a scheduler in loc. With a non-nil scorer it
+// registers the incremental and full score jobs per sch; a bad spec is an
+// error naming it.
+func NewScheduler(scorer *Scorer, sch Schedule, loc *time.Location, log *slog.Logger) (*Scheduler, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	adapter := cronLogger{log: log}
+	s := &Scheduler{parser: NewParser(), log: log, loc: loc, scorer: scorer}
+	s.cron = cron.New(cron.WithLocation(loc), cron.WithParser(s.parser), cron.WithLogger(adapter),
+		cron.WithChain(cron.Recover(adapter), cron.SkipIfStillRunning(adapter)))
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	if scorer == nil {
+		return s, nil
+	}
+	inc, full := sch.Incremental, sch.Full
+	if inc == "" {
+		inc = DefaultIncrementalSpec
+	}
+	if full == "" {
+		full = DefaultFullSpec
+	}
+	if err := s.Add(JobScoreIncremental, inc, func(ctx context.Context) error {
+		_, err := scorer.Incremental(ctx)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := s.Add(JobScoreFull, full, func(ctx context.Context) error {
+		_, err := scorer.Full(ctx)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	s.full, _ = s.parser.Parse(full)
+	return s, nil
+}
+
+// Add schedules fn under a name; its error is logged. A panic in fn is
+// recovered and logged, and the scheduler goes on.
+func (s *Scheduler) Add(name, spec string, fn func(ctx context.Context) error) error {
+	sched, err := s.parser.Parse(spec)
+	if err != nil {
+		return fmt.Errorf("schedule of %s: %q: %w", name, spec, err)
+	}
+	// The scheduler's chain is Recover(SkipIfStillRunning(job)): a panic
+	// inside SkipIfStillRunning would never hand its token back, and the
+	// job would be skipped forever. So each job recovers itself first.
+	inner := cron.NewChain(cron.Recover(cronLogger{log: s.log.With("job", name)}))
+	s.cron.Schedule(sched, inner.Then(cron.FuncJob(func() {
+		if err := fn(s.ctx); err != nil {
+			s.log.Error("job failed", "job", name, "err", err)
+		}
+	})))
+	return nil
+}
+
+// Start starts the scheduler. When the score jobs are registered and the
+// last scheduled nightly run before now has no job_runs row (every replica
+// was down), it is caught up once, in the background.
+func (s *Scheduler) Start() {
+	s.cron.Start()
+	if s.scorer == nil || s.full == nil {
+		return
+	}
+	now := s.scorer.now().In(s.loc)
+	var prev time.Time
+	for t := s.full.Next(now.Add(-49 * time.Hour)); !t.After(now); t = s.full.Next(t) {
+		prev = t
+	}
+	if prev.IsZero() {
+		return
+	}
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("catch-up panicked", "panic", r)
+			}
+		}()
+		res, err := s.scorer.FullFor(s.ctx, prev.Format(time.DateOnly))
+		if err != nil {
+			s.log.Error("nightly catch-up failed", "err", err)
+			return
+		}
+		if res.Skipped == "" {
+			s.log.Info("caught up a missed nightly run", "day", res.PeriodKey)
+		}
+	}()
+}
+
+// Shutdown stops scheduling and waits for running jobs to finish; when
+// ctx ends first, their context is cancelled and ctx's error returned.
+func (s *Scheduler) Shutdown(ctx context.Context) error {
+	done := s.cron.Stop().Done()
+	select {
+	case <-done:
+		s.cancel()
+		return nil
+	case <-ctx.Done():
+		s.cancel()
+		<-done
+		return fmt.Errorf("scheduler shutdown: %w", ctx.Err())
+	}
+}
+
+// cronLogger adapts slog to cron's logger.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
+
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("cron: "+msg, append(kv, "err", err)...)
+}

@@ -1,0 +1,286 @@
+// Package jobs runs egovpulse's periodic work on a cron schedule: the score
+// recomputes (every 15 minutes for the periods that received answers,
+// nightly for the full history). Each run takes a lock keyed by job and
+// period and commits a job_runs row in the same transaction as its output,
+// so replicas, restarts and skewed clocks never run one period twice. The
+// same functions back the `egovpulse score` command.
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/kotasolok/egovpulse/scoring"
+	"github.com/kotasolok/egovpulse/storage"
+	"github.com/kotasolok/egovpulse/survey"
+)
+
+// Job names, as recorded in job_runs.
+const (
+	JobScoreIncremental = "score-incremental"
+	JobScoreFull        = "score-full"
+	JobScoreManual      = "score-manual"
+)
+
+// Defaults of Scorer.
+const (
+	DefaultLookback = 10 * time.Minute
+	DefaultLockTTL  = 30 * time.Minute
+	DefaultLockWait = 5 * time.Second
+	DefaultSlot     = 15 * time.Minute
+)
+
+// Locker takes named, expiring locks; bot/session's Store implements it.
+type Locker interface {
+	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), err error)
+}
+
+// AllKinds are the period kinds recomputed by default.
+func AllKinds() []survey.PeriodKind {
+	return []survey.PeriodKind{survey.PeriodWeek, survey.PeriodMonth, survey.PeriodQuarter, survey.PeriodYear}
+}
+
+// Scorer recomputes and stores the score snapshots. It is what the cron
+// jobs and the CLI call.
+type Scorer struct {
+	Store      *storage.Store
+	Recomputer *scoring.Recomputer
+	// Locker is nil for no lock: the job_runs row still lets only one run
+	// per period commit (the lock only saves the duplicate work).
+	Locker Locker
+	Log    *slog.Logger
+	Now    func() time.Time
+	Kinds  []survey.PeriodKind // default AllKinds
+	// Lookback is subtracted from the previous incremental run's start to
+	// form the watermark, covering answers committed late (a submission
+	// still in flight when the previous run read) and clocks skewed by up
+	// to this much. Later stragglers wait for the nightly full run.
+	Lookback time.Duration
+	LockTTL  time.Duration // longer than any run
+	LockWait time.Duration // how long to wait for a lock held elsewhere
+	Slot     time.Duration // the incremental job's period, default 15 min
+}
+
+// RunResult says what one run did.
+type RunResult struct {
+	Job       string        `json:"job"`
+	PeriodKey string        `json:"period_key"`
+	Skipped   string        `json:"skipped,omitempty"` // why nothing ran; "" when it ran
+	Watermark time.Time     `json:"watermark,omitzero"`
+	Touched   int           `json:"touched"`   // (service, submission time) pairs since the watermark
+	Snapshots int           `json:"snapshots"` // snapshots computed
+	Written   int           `json:"written"`   // snapshots changed in the database
+	Duration  time.Duration `json:"duration"`
+}
+
+// SlotKey names the incremental slot of t: t rounded to the nearest slot
+// boundary (cron fires on boundaries, so a clock skewed by less than half a
+// slot still names the same slot).
+func (s *Scorer) SlotKey(t time.Time) string {
+	return t.Round(s.slot()).UTC().Format("2006-01-02T15:04Z")
+}
+
+// Incremental runs the incremental job for the slot of now: every period
+// (of Kinds) containing an answer submitted since the watermark is
+// recomputed for the touched services, their OPDs and the city.
+func (s *Scorer) Incremental(ctx context.Context) (RunResult, error) {
+	now := s.now()
+	return s.run(ctx, JobScoreIncremental, s.SlotKey(now), true, func(ctx context.Context, res *RunResult) (scoring.RecomputeResult, error) {
+		last, err := s.Store.LastJobRun(ctx, JobScoreIncremental)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			res.Watermark = time.Unix(0, 0).UTC() // never ran: everything
+		case err != nil:
+			return scoring.RecomputeResult{}, err
+		default:
+			res.Watermark = last.StartedAt.Add(-s.lookback())
+		}
+		touches, err := s.Store.ChangedSince(ctx, res.Watermark, s.elements())
+		if err != nil {
+			return scoring.RecomputeResult{}, err
+		}
+		res.Touched = len(touches)
+		return s.Recomputer.Incremental(ctx, s.kinds(), touches)
+	})
+}
+
+// Full runs the nightly job for the local day of now: every period from
+// the first submission to now is recomputed.
+func (s *Scorer) Full(ctx context.Context) (RunResult, error) {
+	now := s.now()
+	return s.FullFor(ctx, now.In(s.loc()).Format(time.DateOnly))
+}
+
+// FullFor runs the nightly job under the given day key (a missed night is
+// caught up under its own key).
+func (s *Scorer) FullFor(ctx context.Context, dayKey string) (RunResult, error) {
+	return s.run(ctx, JobScoreFull, dayKey, true, func(ctx context.Context, _ *RunResult) (scoring.RecomputeResult, error) {
+		first, err := s.Store.FirstSubmission(ctx, s.elements())
+		if errors.Is(err, storage.ErrNotFound) {
+			return scoring.RecomputeResult{}, nil
+		}
+		if err != nil {
+			return scoring.RecomputeResult{}, err
+		}
+		return s.Recomputer.Full(ctx, s.kinds(), first, s.now())
+	})
+}
+
+// Recompute recomputes every period of kinds overlapping [from, to) now,
+// as a manual run (its own job_runs row, never skipped). A zero from means
+// from the first submission.
+func (s *Scorer) Recompute(ctx context.Context, kinds []survey.PeriodKind, from, to time.Time) (RunResult, error) {
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return RunResult{}, fmt.Errorf("manual run id: %w", err)
+	}
+	key := s.now().UTC().Format("2006-01-02T15:04:05.000Z") + "-" + hex.EncodeToString(b[:])
+	return s.run(ctx, JobScoreManual, key, false, func(ctx context.Context, _ *RunResult) (scoring.RecomputeResult, error) {
+		if from.IsZero() {
+			first, err := s.Store.FirstSubmission(ctx, s.elements())
+			if errors.Is(err, storage.ErrNotFound) {
+				return scoring.RecomputeResult{}, nil
+			}
+			if err != nil {
+				return scoring.RecomputeResult{}, err
+			}
+			from = first
+		}
+		return s.Recomputer.Full(ctx, kinds, from, to)
+	})
+}
+
+// computeFunc computes a run's snapshots and fills the run's figures.
+type computeFunc func(ctx context.Context, res *RunResult) (scoring.RecomputeResult, error)
+
+// run executes one job run: lock, skip if already committed, compute,
+// commit the snapshots with the job_runs row.
+func (s *Scorer) run(ctx context.Context, job, key string, lock bool, compute computeFunc) (RunResult, error) {
+	res := RunResult{Job: job, PeriodKey: key}
+	if lock && s.Locker != nil {
+		unlock, skip := s.lock(ctx, job+":"+key)
+		if skip != "" {
+			res.Skipped = skip
+			return res, nil
+		}
+		defer unlock()
+	}
+	done, err := s.Store.JobRunExists(ctx, job, key)
+	if err != nil {
+		return res, fmt.Errorf("%s %s: %w", job, key, err)
+	}
+	if done {
+		res.Skipped = "already ran"
+		return res, nil
+	}
+	started := s.now()
+	rec, err := compute(ctx, &res)
+	if err != nil {
+		return res, fmt.Errorf("%s %s: %w", job, key, err)
+	}
+	res.Snapshots = len(rec.Snapshots)
+	res.Duration = s.now().Sub(started)
+	details, _ := json.Marshal(res)
+	res.Written, err = s.Store.CommitScores(ctx, storage.JobRun{Job: job, PeriodKey: key, StartedAt: started,
+		FinishedAt: s.now(), Status: storage.JobStatusOK, Details: string(details)}, rec)
+	if errors.Is(err, storage.ErrJobDone) {
+		res.Skipped, res.Written = "committed by another run", 0
+		return res, nil
+	}
+	if err != nil {
+		return res, fmt.Errorf("%s %s: %w", job, key, err)
+	}
+	res.Duration = s.now().Sub(started)
+	s.logger().Info("job run", "job", job, "period", key, "touched", res.Touched,
+		"snapshots", res.Snapshots, "written", res.Written, "duration", res.Duration)
+	return res, nil
+}
+
+// lock takes the job lock. A lock held elsewhere past LockWait skips the
+// run; a lock store that fails (Redis down) does not: the run goes on and
+// the job_runs row decides which run commits.
+func (s *Scorer) lock(ctx context.Context, key string) (unlock func(), skip string) {
+	wait := s.LockWait
+	if wait <= 0 {
+		wait = DefaultLockWait
+	}
+	lctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	ttl := s.LockTTL
+	if ttl <= 0 {
+		ttl = DefaultLockTTL
+	}
+	unlock, err := s.Locker.Lock(lctx, "job:"+key, ttl)
+	switch {
+	case err == nil:
+		return unlock, ""
+	case ctx.Err() != nil:
+		return nil, "cancelled"
+	case errors.Is(err, context.DeadlineExceeded):
+		return nil, "lock held by another run"
+	default:
+		s.logger().Warn("job lock unavailable; relying on job_runs", "key", key, "err", err)
+		return func() {}, ""
+	}
+}
+
+func (s *Scorer) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+func (s *Scorer) kinds() []survey.PeriodKind {
+	if len(s.Kinds) == 0 {
+		return AllKinds()
+	}
+	return s.Kinds
+}
+
+func (s *Scorer) lookback() time.Duration {
+	if s.Lookback <= 0 {
+		return DefaultLookback
+	}
+	return s.Lookback
+}
+
+func (s *Scorer) slot() time.Duration {
+	if s.Slot <= 0 {
+		return DefaultSlot
+	}
+	return s.Slot
+}
+
+func (s *Scorer) loc() *time.Location {
+	if s.Recomputer.Location == nil {
+		return time.UTC
+	}
+	return s.Recomputer.Location
+}
+
+func (s *Scorer) logger() *slog.Logger {
+	if s.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Log
+}
+
+// elements are the weighted element keys the recompute reads.
+func (s *Scorer) elements() []string {
+	w := s.Recomputer.Weights
+	if len(w) == 0 {
+		w = scoring.DefaultWeights()
+	}
+	keys := make([]string, len(w))
+	for i, x := range w {
+		keys[i] = x.Element
+	}
+	return keys
+}
