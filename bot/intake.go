@@ -58,7 +58,11 @@ func (b *Bot) Poll(ctx context.Context, api Updater, opt PollOptions) error {
 			sleep(ctx, opt.Backoff)
 			continue
 		}
-		next, failed := b.ApplyBatch(ctx, updates)
+		// A fetched batch is finished even when shutdown begins meanwhile
+		// (SIGTERM: stop fetching, finish in-flight work), within a bound.
+		batchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		next, failed := b.ApplyBatch(batchCtx, updates)
+		cancel()
 		if next > offset {
 			offset = next
 		}
