@@ -1,0 +1,295 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/kotasolok/egovpulse/bot"
+	"github.com/kotasolok/egovpulse/bot/botapitest"
+	"github.com/kotasolok/egovpulse/survey"
+)
+
+// firstQuestion starts a visit for service and returns a walker standing
+// at skm's first question, with that question's message.
+func firstQuestion(t *testing.T, e *env, u *botapitest.User, service string) (*walker, botapitest.Message, *survey.Question) {
+	t.Helper()
+	startVisit(t, u, service)
+	def, err := e.reg.Latest("skm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	intro := wait(t, u, "part 1", after(0, "bagian 1 dari 2"))
+	w := newWalker(t, u, def, survey.LangID, intro.ID)
+	m, q := w.next()
+	if q == nil || q.Name != def.Questions[0].Name {
+		t.Fatalf("first question %v, want %s", q, def.Questions[0].Name)
+	}
+	return w, m, q
+}
+
+// waitDelivered waits until the webhook has answered 200 to n attempts of
+// updateID.
+func waitDelivered(t *testing.T, emu *botapitest.Server, updateID, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		ok := 0
+		for _, d := range emu.Deliveries() {
+			if d.UpdateID == updateID && d.Status == http.StatusOK {
+				ok++
+			}
+		}
+		if ok >= n {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("update %d was not delivered %d times: %+v", updateID, n, emu.Deliveries())
+}
+
+// probe sends /bantuan and waits for the help text: the sender keeps one
+// chat's messages in order, so every reply to earlier updates is in by then.
+func probe(t *testing.T, u *botapitest.User) botapitest.Message {
+	t.Helper()
+	before := u.LastMessage().ID
+	u.Send("/bantuan")
+	return wait(t, u, "the help text", after(before, "/kembali – pertanyaan sebelumnya"))
+}
+
+func TestDuplicateDeliveryHasOneEffect(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		r := newRig(t, e, nil)
+		r.webhook()
+		u := r.emu.User(7001)
+		w, _, _ := firstQuestion(t, e, u, "ktp")
+		db := rawDB(t, e)
+		def := w.def
+
+		t.Run("sequential", func(t *testing.T) {
+			id := u.Send("7") // usia: the oldest band
+			w.next()
+			waitDelivered(t, r.emu, id, 1)
+			n := len(u.Messages())
+			if err := r.emu.Redeliver(id); err != nil {
+				t.Fatal(err)
+			}
+			waitDelivered(t, r.emu, id, 2)
+			probe(t, u)
+			if got := len(u.Messages()); got != n+1 {
+				t.Errorf("the duplicate got replies: %d messages after it, want only the help text", got-n)
+			}
+			assertAnswers(t, "after a redelivery", openAnswers(t, e, u.ID(), "skm"), answerValues(reference(t, def, "7").Answers))
+			if c := countRows(t, db, "SELECT COUNT(*) FROM processed_updates WHERE update_id = ?", id); c != 1 {
+				t.Errorf("processed_updates rows for %d: %d", id, c)
+			}
+		})
+		t.Run("concurrent", func(t *testing.T) {
+			last := u.LastMessage().ID
+			id := u.Send("2") // jenis_kelamin; were it applied twice, "2" would also answer pendidikan
+			if err := r.emu.Duplicate(id); err != nil {
+				t.Fatal(err)
+			}
+			waitDelivered(t, r.emu, id, 2)
+			probe(t, u)
+			asked := map[string]int{}
+			for _, m := range u.Messages() {
+				if q := w.question(m); m.ID > last && q != nil {
+					asked[q.Name]++
+				}
+			}
+			if asked[def.Questions[2].Name] != 1 || len(asked) != 1 {
+				t.Errorf("questions asked after the duplicated answer: %v, want %s once", asked, def.Questions[2].Name)
+			}
+			want := answerValues(reference(t, def, "7", "2").Answers)
+			assertAnswers(t, "after a concurrent duplicate", openAnswers(t, e, u.ID(), "skm"), want)
+		})
+	})
+}
+
+// TestTwoReplicasApplyOneChatInOrder delivers five answers typed at once by
+// one resident to two bot processes concurrently, then a double tap on the
+// submit button.
+func TestTwoReplicasApplyOneChatInOrder(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		sa, sb := sharedSessions(t, e)
+		e.sessions = sa
+		r := newRig(t, e, nil)
+		t.Cleanup(func() { r.sender.Close(context.Background()) })
+		a := httptest.NewServer(r.bot.WebhookHandler(testSecret))
+		defer a.Close()
+		b := httptest.NewServer(replica(t, r, sb).WebhookHandler(testSecret))
+		defer b.Close()
+		p := &pump{t: t, api: r.api, servers: []*httptest.Server{a, b}}
+		stop := p.run()
+		u := r.emu.User(7002)
+		w, _, _ := firstQuestion(t, e, u, "ktp")
+		stop()
+
+		// Five answers at once: usia, jenis_kelamin, pendidikan, pekerjaan,
+		// disabilitas. In another order they would be refused or stored
+		// under other questions.
+		inputs := []string{"7", "2", "6", "4", "2"}
+		for _, s := range inputs {
+			u.Send(s)
+		}
+		for i, code := range p.deliver(p.take(len(inputs)), 0) {
+			if code != http.StatusOK {
+				t.Errorf("answer %d: webhook answered %d", i, code)
+			}
+		}
+		// One step per answer, in the order typed: what a sequential run stores.
+		seq := answerValues(reference(t, w.def, inputs...).Answers)
+		got := openAnswers(t, e, u.ID(), "skm")
+		assertAnswers(t, "five answers delivered at once to two replicas (want the sequential result)", got, seq)
+
+		// Answer the rest one at a time, then tap "Kirim jawaban" twice at once.
+		stop = p.run()
+		w.last = probe(t, u).ID
+		u.Send("/lewati") // tanggal_layanan is optional: the walker resumes from the re-shown question
+		for {
+			m, q := w.next()
+			if q == nil {
+				stop()
+				for range 2 {
+					if err := u.PressIn(m.ID, submitLabel(survey.LangID)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for i, code := range p.deliver(p.take(2), 1) {
+					if code != http.StatusOK {
+						t.Errorf("tap %d: webhook answered %d", i, code)
+					}
+				}
+				break
+			}
+			w.answer(m, q, typical(q))
+		}
+		stop = p.run()
+		defer stop()
+		probe(t, u)
+		parts := 0
+		for _, m := range u.Messages() {
+			if strings.Contains(m.Text, "bagian 2 dari 2") {
+				parts++
+			}
+		}
+		if parts != 1 {
+			t.Errorf("the second part was started %d times, want once", parts)
+		}
+		_, stored := storedAnswers(t, e, u.ID())
+		for q, v := range w.given {
+			got[q] = v // what was stored after the five, plus what the walker answered
+		}
+		assertAnswers(t, "submitted skm", stored["skm"], got)
+		db := rawDB(t, e)
+		if n := countRows(t, db, "SELECT COUNT(*) FROM responses WHERE survey_id = 'skm' AND status = 'submitted'"); n != 1 {
+			t.Errorf("%d submitted skm responses, want 1", n)
+		}
+	})
+}
+
+// TestWebhookRejectsBadRequests checks RELIABILITY item 14: each bad request
+// is refused with its status and has no effect.
+func TestWebhookRejectsBadRequests(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		r := newRig(t, e, nil)
+		t.Cleanup(func() { r.sender.Close(context.Background()) })
+		srv := httptest.NewServer(r.bot.WebhookHandler(testSecret))
+		defer srv.Close()
+		u := r.emu.User(7005)
+		upd := tgbotapi.Update{UpdateID: 4242, Message: &tgbotapi.Message{
+			MessageID: 1, Date: int(time.Now().Unix()), Text: "/start",
+			From:     &tgbotapi.User{ID: u.ID(), FirstName: "Rina", LanguageCode: "id"},
+			Chat:     &tgbotapi.Chat{ID: u.ID(), Type: "private"},
+			Entities: []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: 6}},
+		}}
+		good, _ := json.Marshal(upd)
+		huge := append(append([]byte(`{"update_id":4242,"message":{"text":"`), strings.Repeat("a", bot.MaxWebhookBody)...), `"}}`...)
+		cases := []struct {
+			name, method, secret string
+			body                 []byte
+			want                 int
+		}{
+			{"missing secret", http.MethodPost, "", good, http.StatusUnauthorized},
+			{"wrong secret", http.MethodPost, testSecret + "x", good, http.StatusForbidden},
+			{"GET", http.MethodGet, testSecret, nil, http.StatusMethodNotAllowed},
+			{"oversized body", http.MethodPost, testSecret, huge, http.StatusRequestEntityTooLarge},
+			{"bad JSON", http.MethodPost, testSecret, []byte(`{"update_id":4242,"message":`), http.StatusBadRequest},
+			{"no update_id", http.MethodPost, testSecret, []byte(`{"message":{"text":"hi"}}`), http.StatusBadRequest},
+		}
+		db := rawDB(t, e)
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				if got := postRaw(t, c.method, srv.URL, c.secret, c.body); got != c.want {
+					t.Errorf("status %d, want %d", got, c.want)
+				}
+				if n := countRows(t, db, "SELECT COUNT(*) FROM processed_updates"); n != 0 {
+					t.Errorf("%d processed updates recorded", n)
+				}
+			})
+		}
+		// The same update, once properly sent, is applied: none of the bad
+		// requests marked it as seen. Its greeting is the chat's first message.
+		if got := postRaw(t, http.MethodPost, srv.URL, testSecret, good); got != http.StatusOK {
+			t.Fatalf("good update: status %d", got)
+		}
+		m := wait(t, u, "the greeting", botapitest.TextContains("Halo Rina"))
+		if msgs := u.Messages(); msgs[0].ID != m.ID {
+			t.Errorf("the chat's first message is %q, want the greeting", msgs[0].Text)
+		}
+		if n := countRows(t, db, "SELECT COUNT(*) FROM processed_updates"); n != 1 {
+			t.Errorf("%d processed updates after the good request, want 1", n)
+		}
+	})
+}
+
+// TestSessionFlushMidSurvey empties the session store after three answers:
+// the next message asks to continue, then shows the right question, and
+// the submitted survey holds every answer.
+func TestSessionFlushMidSurvey(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		r := newRig(t, e, nil)
+		r.poll()
+		u := r.emu.User(7006)
+		w, m, q := firstQuestion(t, e, u, "ktp")
+		var typed []string
+		for range 3 {
+			w.answer(m, q, typical(q))
+			typed = append(typed, typical(q))
+			m, q = w.next()
+		}
+		e.flush()
+		before := u.LastMessage().ID
+		u.Send("3")
+		ask := wait(t, u, "the continue question", func(m botapitest.Message) bool {
+			return m.ID > before && botapitest.HasButton("▶️ Lanjutkan")(m)
+		})
+		if !strings.Contains(ask.Text, fmt.Sprintf("%d dari", len(typed))) {
+			t.Errorf("continue question %q does not say 3 answered", ask.Text)
+		}
+		if err := u.PressIn(ask.ID, "▶️ Lanjutkan"); err != nil {
+			t.Fatal(err)
+		}
+		w.last = ask.ID
+		m, next := w.next()
+		if want := reference(t, w.def, typed...).Current; next == nil || next.Name != want {
+			t.Fatalf("after the flush the bot asks %v, want %s (%q)", next, want, m.Text)
+		}
+		if next.Name != q.Name {
+			t.Errorf("resumed at %s, the question shown before the flush was %s", next.Name, q.Name)
+		}
+		w.answer(m, next, typical(next))
+		w.walk(typical)
+		wait(t, u, "part 2", after(w.last, "bagian 2 dari 2"))
+		_, stored := storedAnswers(t, e, u.ID())
+		assertAnswers(t, "skm after a flush", stored["skm"], w.given)
+	})
+}
