@@ -218,7 +218,7 @@ func printScoreReport(w io.Writer, rep scoreReport) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SCOPE\tCODE\tIKM\tMUTU\tN\tN REQUIRED\tSTATUS\tLOWEST UNSUR\t")
+	fmt.Fprintln(tw, "SCOPE\tCODE\tIKM\tMUTU\tN\tN REQUIRED\tSTATUS\tLOWEST UNSUR")
 	for _, r := range rep.Rows {
 		req, mutu, lowest := "-", r.Mutu, "-"
 		if r.NRequired > 0 {
@@ -234,7 +234,7 @@ func printScoreReport(w io.Writer, rep scoreReport) error {
 		if code == "" {
 			code = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n", r.Scope, code, r.ValueText, mutu, r.N, req, dash(r.Status), lowest)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.Scope, code, r.ValueText, mutu, r.N, req, dash(r.Status), lowest)
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("print scores: %w", err)
