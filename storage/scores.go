@@ -1,11 +1,14 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -111,22 +114,53 @@ type JobRun struct {
 // TableName is the GORM table of JobRun.
 func (JobRun) TableName() string { return "job_runs" }
 
+// packedMaxElements bounds the packed query: 5^k must stay an exact
+// integer in a float64.
+const packedMaxElements = 20
+
 // ResponseScores returns, ordered by response id, every response submitted
 // in [from, to) with at least one answer to elements scored 1–4: per
 // element the sum of those scores and their count, in the order of
 // elements. services limits the services read (nil: all). The sums are
-// made in SQL (one pass over the answers); elements and services are query
-// parameters, never SQL text.
+// made in SQL in one GROUP BY response_id pass over the covering index
+// answers_response_score: each response's element scores come packed as
+// base-5 digits (score × 5^i summed), decoded here and checked against
+// SUM(score) and COUNT(*); if a response does not decode (an element
+// answered twice, a non-integer score) a per-element query is used
+// instead. Elements and services are query parameters, never SQL text.
 func (s *Store) ResponseScores(ctx context.Context, from, to time.Time, elements, services []string) ([]scoring.ResponseScore, error) {
 	if len(elements) == 0 || (services != nil && len(services) == 0) {
 		return nil, nil
 	}
+	if len(elements) <= packedMaxElements {
+		out, ok, err := s.responseScores(ctx, from, to, elements, services, true)
+		if err != nil || ok {
+			return out, err
+		}
+	}
+	out, _, err := s.responseScores(ctx, from, to, elements, services, false)
+	return out, err
+}
+
+// responseScores runs the packed (one packed sum per response) or the
+// per-element form of the query; ok is false when a packed row did not
+// decode.
+func (s *Store) responseScores(ctx context.Context, from, to time.Time, elements, services []string, packed bool) (out []scoring.ResponseScore, ok bool, err error) {
 	var q strings.Builder
-	args := make([]any, 0, 2*len(elements)+4)
-	q.WriteString("SELECT response_id, service_code, submitted_at")
-	for _, e := range elements {
-		q.WriteString(", SUM(CASE WHEN element = ? THEN score ELSE 0 END), SUM(CASE WHEN element = ? THEN 1 ELSE 0 END)")
-		args = append(args, e, e)
+	var args []any
+	q.WriteString("SELECT response_id, MIN(service_code), MIN(submitted_at), SUM(score), COUNT(*)")
+	if packed {
+		q.WriteString(", SUM(score * CASE element")
+		for i, e := range elements {
+			fmt.Fprintf(&q, " WHEN ? THEN %d", int64(math.Pow(5, float64(i))))
+			args = append(args, e)
+		}
+		q.WriteString(" ELSE 0 END)")
+	} else {
+		for _, e := range elements {
+			q.WriteString(", SUM(CASE WHEN element = ? THEN score ELSE 0 END), SUM(CASE WHEN element = ? THEN 1 ELSE 0 END)")
+			args = append(args, e, e)
+		}
 	}
 	q.WriteString(" FROM answers WHERE element IN ? AND score >= 1 AND score <= 4 AND submitted_at >= ? AND submitted_at < ?")
 	args = append(args, elements, utcMilli(from), utcMilli(to))
@@ -134,40 +168,66 @@ func (s *Store) ResponseScores(ctx context.Context, from, to time.Time, elements
 		q.WriteString(" AND service_code IN ?")
 		args = append(args, services)
 	}
-	q.WriteString(" GROUP BY response_id, service_code, submitted_at ORDER BY response_id")
+	q.WriteString(" GROUP BY response_id")
 	rows, err := s.db.WithContext(ctx).Raw(q.String(), args...).Rows()
 	if err != nil {
-		return nil, s.scrub(fmt.Errorf("response scores: %w", err))
+		return nil, false, s.scrub(fmt.Errorf("response scores: %w", err))
 	}
 	defer rows.Close()
-	var out []scoring.ResponseScore
-	dest := make([]any, 3+2*len(elements))
-	var at any
-	sums := make([]sql.NullFloat64, 2*len(elements))
 	var r scoring.ResponseScore
-	dest[0], dest[1], dest[2] = &r.ResponseID, &r.Service, &at
-	for i := range sums {
-		dest[3+i] = &sums[i]
+	var at any
+	var sum, cnt float64
+	nums := make([]sql.NullFloat64, 1)
+	if !packed {
+		nums = make([]sql.NullFloat64, 2*len(elements))
+	}
+	dest := []any{&r.ResponseID, &r.Service, &at, &sum, &cnt}
+	for i := range nums {
+		dest = append(dest, &nums[i])
 	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("response scores: %w", err)
+			return nil, false, fmt.Errorf("response scores: %w", err)
 		}
-		t, err := asTime(at)
-		if err != nil {
-			return nil, fmt.Errorf("response scores: response %d: %w", r.ResponseID, err)
+		row := scoring.ResponseScore{ResponseID: r.ResponseID, Service: r.Service, Elements: make([]scoring.ElementAgg, len(elements))}
+		if row.SubmittedAt, err = asTime(at); err != nil {
+			return nil, false, fmt.Errorf("response scores: response %d: %w", r.ResponseID, err)
 		}
-		row := scoring.ResponseScore{ResponseID: r.ResponseID, Service: r.Service, SubmittedAt: t,
-			Elements: make([]scoring.ElementAgg, len(elements))}
-		for i := range elements {
-			row.Elements[i] = scoring.ElementAgg{Sum: sums[2*i].Float64, Count: int(sums[2*i+1].Float64)}
+		if packed && !unpack(nums[0].Float64, sum, cnt, row.Elements) {
+			return nil, false, nil
+		}
+		for i := range row.Elements {
+			if !packed {
+				row.Elements[i] = scoring.ElementAgg{Sum: nums[2*i].Float64, Count: int(nums[2*i+1].Float64)}
+			}
 		}
 		out = append(out, row)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, s.scrub(fmt.Errorf("response scores: %w", err))
+		return nil, false, s.scrub(fmt.Errorf("response scores: %w", err))
 	}
-	return out, nil
+	slices.SortFunc(out, func(a, b scoring.ResponseScore) int { return cmp.Compare(a.ResponseID, b.ResponseID) })
+	return out, true, nil
+}
+
+// unpack decodes base-5 packed element scores into els and reports whether
+// they account exactly for the response's SUM(score) and COUNT(*).
+func unpack(packed, sum, cnt float64, els []scoring.ElementAgg) bool {
+	if packed != math.Trunc(packed) || packed < 0 {
+		return false
+	}
+	v := int64(packed)
+	total, n := 0, 0
+	for i := range els {
+		d := int(v % 5)
+		v /= 5
+		if d > 0 {
+			els[i] = scoring.ElementAgg{Sum: float64(d), Count: 1}
+			total += d
+			n++
+		}
+	}
+	return v == 0 && float64(total) == sum && float64(n) == cnt
 }
 
 // asTime reads a DATETIME column that the SQLite driver may hand back as
@@ -394,10 +454,15 @@ func (tx *Tx) storedFor(res scoring.RecomputeResult) (map[snapKey]ScoreSnapshot,
 	var kinds []string
 	lo, hi := periods[0].Start, periods[0].Start
 	for _, p := range periods {
-		if !containsString(kinds, string(p.Kind)) {
+		if !slices.Contains(kinds, string(p.Kind)) {
 			kinds = append(kinds, string(p.Kind))
 		}
-		lo, hi = minTime(lo, p.Start), maxTime(hi, p.Start)
+		if p.Start.Before(lo) {
+			lo = p.Start
+		}
+		if p.Start.After(hi) {
+			hi = p.Start
+		}
 	}
 	var rows []ScoreSnapshot
 	err := tx.db.Where("index_name = ? AND period_kind IN ? AND period_start >= ? AND period_start <= ?",
@@ -409,27 +474,4 @@ func (tx *Tx) storedFor(res scoring.RecomputeResult) (map[snapKey]ScoreSnapshot,
 		out[keyOf(r)] = r
 	}
 	return out, nil
-}
-
-func containsString(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }

@@ -280,3 +280,53 @@ func TestStaleSnapshotsClearedOnFullRecompute(t *testing.T) {
 		}
 	})
 }
+
+func TestResponseScoresFallsBackWhenPackingFails(t *testing.T) {
+	storagetest.ForEachBackend(t, func(t *testing.T, st *storage.Store) {
+		ctx := context.Background()
+		at := time.Date(2026, 11, 2, 3, 4, 5, 6e6, time.UTC)
+		insert := func(key string, changes ...survey.Change) {
+			t.Helper()
+			r, err := st.StartResponse(ctx, storage.NewResponse{RespondentKey: key, SurveyID: "skm", SurveyVersion: "1",
+				ServiceCode: "ktp", PeriodKey: "p", At: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Tx(ctx, func(tx *storage.Tx) error { return tx.SaveChanges(r.ID, changes, at) }); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Submit(ctx, r.ID, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ans := func(q, e string, s float64) survey.Change {
+			return survey.Change{Question: q, Element: e, Answer: survey.Answer{Value: fmt.Sprint(s), Score: ptr(s)}}
+		}
+		elements := []string{"persyaratan", "waktu", "biaya"}
+		insert("a", ans("q1", "persyaratan", 3), ans("q2", "waktu", 4), ans("q3", "biaya", 9))
+		for _, tc := range []struct {
+			name string
+			add  []survey.Change
+			want [][]scoring.ElementAgg
+		}{
+			{"packed", nil, [][]scoring.ElementAgg{{{Sum: 3, Count: 1}, {Sum: 4, Count: 1}, {}}}},
+			{"element answered twice", []survey.Change{ans("q1", "waktu", 3), ans("q2", "waktu", 4)},
+				[][]scoring.ElementAgg{{{Sum: 3, Count: 1}, {Sum: 4, Count: 1}, {}}, {{}, {Sum: 7, Count: 2}, {}}}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				if tc.add != nil {
+					insert("b", tc.add...)
+				}
+				got, err := st.ResponseScores(ctx, at, at.Add(time.Second), elements, nil)
+				if err != nil || len(got) != len(tc.want) {
+					t.Fatalf("ResponseScores: %+v, %v; want %d rows", got, err, len(tc.want))
+				}
+				for i, w := range tc.want {
+					if fmt.Sprint(got[i].Elements) != fmt.Sprint(w) || !got[i].SubmittedAt.Equal(at) || got[i].Service != "ktp" {
+						t.Errorf("row %d: %+v, want elements %v at %v", i, got[i], w, at)
+					}
+				}
+			})
+		}
+	})
+}

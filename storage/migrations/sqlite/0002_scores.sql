@@ -31,3 +31,5 @@ CREATE TABLE job_runs (
   CONSTRAINT job_runs_job_period UNIQUE (job, period_key)
 );
 CREATE INDEX job_runs_job_started ON job_runs (job, status, started_at);
+-- Covering index of the score aggregation (GROUP BY response_id in index order).
+CREATE INDEX answers_response_score ON answers (response_id, element, score, submitted_at, service_code);
