@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -50,6 +51,9 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger) (svc 
 	if s.sessions, err = openSessions(cfg, log); err != nil {
 		return nil, err
 	}
+	if err := tgbotapi.SetLogger(libLogger{log: log.With("component", "tgbotapi"), redact: cfg.Redact}); err != nil {
+		return nil, err
+	}
 	if cfg.TelegramToken == "" {
 		return nil, errors.New("TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKEN_FILE) is required: the token @BotFather gave the bot")
 	}
@@ -72,6 +76,17 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger) (svc 
 	})
 	return s, err
 }
+
+// libLogger routes go-telegram-bot-api's log lines into slog, with secrets
+// removed (its lines can hold request URLs, and so the token).
+type libLogger struct {
+	log    *slog.Logger
+	redact func(string) string
+}
+
+func (l libLogger) Println(v ...any) { l.log.Debug(l.redact(strings.TrimSpace(fmt.Sprintln(v...)))) }
+
+func (l libLogger) Printf(format string, v ...any) { l.log.Debug(l.redact(fmt.Sprintf(format, v...))) }
 
 // openSessions returns Redis when REDIS_URL is set, else the in-process store.
 func openSessions(cfg *config.Config, log *slog.Logger) (session.Store, error) {
