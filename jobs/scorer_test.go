@@ -25,6 +25,9 @@ func TestIncrementalRecomputesOnlyTouchedScopes(t *testing.T) {
 		submit(t, st, "ktp", t0.Add(-2*time.Hour), 4)
 		submit(t, st, "kk", t0.Add(-time.Hour), 3)
 		submit(t, st, "nib", t0.Add(-time.Hour), 2)
+		// Same quarter, earlier month: the incremental quarter and year sum
+		// the stored October with the recomputed November.
+		submit(t, st, "ktp", time.Date(2026, 10, 15, 9, 0, 0, 0, loc), 2)
 		first := mustRun(t, "first run")(sc.Incremental(ctx))
 		week := survey.PeriodOf(survey.PeriodWeek, t0, loc)
 		before := snapshots(t, st, week)

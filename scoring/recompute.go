@@ -178,7 +178,10 @@ func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, 
 
 // Incremental recomputes, for each period of the given kinds containing a
 // touch, the touched services, their OPDs and the city; untouched services
-// are taken from their stored snapshots.
+// are taken from their stored snapshots. When months are among the kinds,
+// a touched service's quarter and year are the sums of its month
+// aggregates (months partition them exactly), so only the touched weeks
+// and months are read from the answers.
 func (r *Recomputer) Incremental(ctx context.Context, kinds []survey.PeriodKind, touches []Touch) (RecomputeResult, error) {
 	touched := map[string]map[string]bool{} // period id → services
 	var periods []survey.Period
@@ -200,13 +203,30 @@ func (r *Recomputer) Incremental(ctx context.Context, kinds []survey.PeriodKind,
 	if len(periods) == 0 {
 		return RecomputeResult{}, nil
 	}
-	lo, hi := span(periods)
+	slices.SortStableFunc(periods, func(a, b survey.Period) int { return kindRank(a.Kind) - kindRank(b.Kind) })
+	composed := func(k survey.PeriodKind) bool {
+		return slices.Contains(kinds, survey.PeriodMonth) && (k == survey.PeriodQuarter || k == survey.PeriodYear)
+	}
+	var direct []survey.Period
+	var directKinds []survey.PeriodKind
+	for _, p := range periods {
+		if !composed(p.Kind) {
+			direct = append(direct, p)
+		}
+	}
+	for _, k := range kinds {
+		if !composed(k) {
+			directKinds = append(directKinds, k)
+		}
+	}
+	lo, hi := span(direct)
 	w := r.weights()
 	rows, err := r.Source.ResponseScores(ctx, lo, hi, elementKeys(w), services)
 	if err != nil {
 		return RecomputeResult{}, fmt.Errorf("recompute: %w", err)
 	}
-	buckets := r.rollUp(rows, kinds, w, touched)
+	buckets := r.rollUp(rows, directKinds, w, touched)
+	months := map[string]map[string]IKMAggregates{} // month id → service aggregates after this run
 	var res RecomputeResult
 	for _, p := range periods {
 		id := periodID(p)
@@ -216,13 +236,48 @@ func (r *Recomputer) Incremental(ctx context.Context, kinds []survey.PeriodKind,
 		}
 		for svc := range touched[id] {
 			delete(aggs, svc)
-			if a, ok := buckets[id][svc]; ok {
+			a, ok := buckets[id][svc]
+			if composed(p.Kind) {
+				if a, err = r.fromMonths(ctx, p, svc, months); err != nil {
+					return RecomputeResult{}, err
+				}
+				ok = a.Respondents.N > 0
+			}
+			if ok {
 				aggs[svc] = a
 			}
+		}
+		if p.Kind == survey.PeriodMonth {
+			months[id] = aggs
 		}
 		res.Snapshots = append(res.Snapshots, r.periodSnapshots(p, aggs, touched[id], w)...)
 	}
 	return res, nil
+}
+
+// fromMonths sums a service's month aggregates over the months of p, read
+// from months (this run's) or from the stored month snapshots.
+func (r *Recomputer) fromMonths(ctx context.Context, p survey.Period, svc string, months map[string]map[string]IKMAggregates) (IKMAggregates, error) {
+	out := IKMAggregates{Elements: map[string]ElementAgg{}}
+	for m := survey.PeriodOf(survey.PeriodMonth, p.Start, r.loc()); m.Start.Before(p.End); m = m.Next() {
+		ma, ok := months[periodID(m)]
+		if !ok {
+			var err error
+			if ma, err = r.Source.StoredAggregates(ctx, IndexIKM, m); err != nil {
+				return out, fmt.Errorf("recompute %s: %w", m.Key(), err)
+			}
+			months[periodID(m)] = ma
+		}
+		if a, ok := ma[svc]; ok {
+			out = out.Add(a)
+		}
+	}
+	return out, nil
+}
+
+// kindRank orders period kinds from the shortest.
+func kindRank(k survey.PeriodKind) int {
+	return slices.Index([]survey.PeriodKind{survey.PeriodWeek, survey.PeriodMonth, survey.PeriodQuarter, survey.PeriodYear}, k)
 }
 
 // rollUp sums the responses into (period, service) aggregates; with keep

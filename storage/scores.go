@@ -451,22 +451,25 @@ func (tx *Tx) storedFor(res scoring.RecomputeResult) (map[snapKey]ScoreSnapshot,
 	if len(periods) == 0 {
 		return out, nil
 	}
-	var kinds []string
-	lo, hi := periods[0].Start, periods[0].Start
+	starts := map[survey.PeriodKind][]time.Time{} // exact periods, not a range: an
+	var kinds []survey.PeriodKind                 // incremental run reads only its own
 	for _, p := range periods {
-		if !slices.Contains(kinds, string(p.Kind)) {
-			kinds = append(kinds, string(p.Kind))
+		t := utcMilli(p.Start)
+		if !slices.Contains(kinds, p.Kind) {
+			kinds = append(kinds, p.Kind)
 		}
-		if p.Start.Before(lo) {
-			lo = p.Start
-		}
-		if p.Start.After(hi) {
-			hi = p.Start
+		if !slices.ContainsFunc(starts[p.Kind], t.Equal) {
+			starts[p.Kind] = append(starts[p.Kind], t)
 		}
 	}
+	var cond []string
+	args := []any{scoring.IndexIKM}
+	for _, k := range kinds {
+		cond = append(cond, "(period_kind = ? AND period_start IN ?)")
+		args = append(args, k, starts[k])
+	}
 	var rows []ScoreSnapshot
-	err := tx.db.Where("index_name = ? AND period_kind IN ? AND period_start >= ? AND period_start <= ?",
-		scoring.IndexIKM, kinds, utcMilli(lo), utcMilli(hi)).Find(&rows).Error
+	err := tx.db.Where("index_name = ? AND ("+strings.Join(cond, " OR ")+")", args...).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("read snapshots: %w", err)
 	}

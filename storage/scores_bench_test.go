@@ -43,6 +43,9 @@ func BenchmarkScoreRecompute(b *testing.B) {
 	started := time.Now()
 	nextID := benchGenerate(b, raw, cat, now.AddDate(-1, 0, 0), now)
 	b.Logf("generated %d answers in %s", benchAnswers, time.Since(started).Round(time.Millisecond))
+	if _, err := raw.Exec("ANALYZE TABLE responses, answers"); err != nil { // fresh statistics after the bulk load
+		b.Fatal(err)
+	}
 	ctx := context.Background()
 	elements := scoring.UnsurKeys()
 	from := now.AddDate(-1, 0, 0)
@@ -68,6 +71,14 @@ func BenchmarkScoreRecompute(b *testing.B) {
 			rows.Close()
 			if n < 300 {
 				b.Fatalf("raw query: %d groups", n)
+			}
+		}
+	})
+	b.Run("response_scores_query", func(b *testing.B) { // the SQL part of full_recompute
+		for b.Loop() {
+			rows, err := st.ResponseScores(ctx, from, now, elements, nil)
+			if err != nil || len(rows) < benchAnswers/10 {
+				b.Fatalf("ResponseScores: %d rows, %v", len(rows), err)
 			}
 		}
 	})
