@@ -2,8 +2,10 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -34,6 +36,7 @@ type Scheduler struct {
 	full   cron.Schedule
 	ctx    context.Context // the jobs' context, cancelled by a Shutdown past its deadline
 	cancel context.CancelFunc
+	bg     sync.WaitGroup // the start-up catch-up
 }
 
 // NewParser returns the cron parser of the scheduler: 5 or 6 fields.
@@ -68,7 +71,7 @@ func NewScheduler(scorer *Scorer, sch Schedule, loc *time.Location, log *slog.Lo
 	}
 	if err := s.Add(JobScoreIncremental, inc, func(ctx context.Context) error {
 		_, err := scorer.Incremental(ctx)
-		return err
+		return errors.Join(err, s.catchUpFull(ctx)) // a crashed nightly holder's night, once its lock expires
 	}); err != nil {
 		return nil, err
 	}
@@ -103,41 +106,58 @@ func (s *Scheduler) Add(name, spec string, fn func(ctx context.Context) error) e
 
 // Start starts the scheduler. When the score jobs are registered and the
 // last scheduled nightly run before now has no job_runs row (every replica
-// was down), it is caught up once, in the background.
+// was down), it is caught up once, in the background; each incremental
+// tick checks the same.
 func (s *Scheduler) Start() {
 	s.cron.Start()
 	if s.scorer == nil || s.full == nil {
 		return
 	}
+	s.bg.Go(func() {
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("nightly catch-up panicked", "panic", r)
+			}
+		}()
+		if err := s.catchUpFull(s.ctx); err != nil {
+			s.log.Error("nightly catch-up failed", "err", err)
+		}
+	})
+}
+
+// catchUpFull runs the last scheduled nightly job if it has no job_runs
+// row (every replica was down, or its holder crashed and the lock
+// expired); the lock and the row keep it to one run.
+func (s *Scheduler) catchUpFull(ctx context.Context) error {
 	now := s.scorer.now().In(s.loc)
 	var prev time.Time
 	for t := s.full.Next(now.Add(-49 * time.Hour)); !t.After(now); t = s.full.Next(t) {
 		prev = t
 	}
 	if prev.IsZero() {
-		return
+		return nil
 	}
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				s.log.Error("catch-up panicked", "panic", r)
-			}
-		}()
-		res, err := s.scorer.FullFor(s.ctx, prev.Format(time.DateOnly))
-		if err != nil {
-			s.log.Error("nightly catch-up failed", "err", err)
-			return
-		}
-		if res.Skipped == "" {
-			s.log.Info("caught up a missed nightly run", "day", res.PeriodKey)
-		}
-	}()
+	key := prev.Format(time.DateOnly)
+	if done, err := s.scorer.Store.JobRunExists(ctx, JobScoreFull, key); err != nil || done {
+		return err
+	}
+	res, err := s.scorer.FullFor(ctx, key)
+	if err == nil && res.Skipped == "" {
+		s.log.Info("caught up a missed nightly run", "day", key)
+	}
+	return err
 }
 
 // Shutdown stops scheduling and waits for running jobs to finish; when
 // ctx ends first, their context is cancelled and ctx's error returned.
 func (s *Scheduler) Shutdown(ctx context.Context) error {
-	done := s.cron.Stop().Done()
+	stopped := s.cron.Stop().Done()
+	done := make(chan struct{})
+	go func() {
+		<-stopped
+		s.bg.Wait()
+		close(done)
+	}()
 	select {
 	case <-done:
 		s.cancel()

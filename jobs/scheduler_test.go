@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kotasolok/egovpulse/bot/session"
 	"github.com/kotasolok/egovpulse/jobs"
 	"github.com/kotasolok/egovpulse/storage/storagetest"
 )
@@ -95,5 +96,49 @@ func TestStartCatchesUpMissedNightlyOnce(t *testing.T) {
 	res, err := sc.FullFor(context.Background(), "2026-11-27")
 	if err != nil || res.Skipped == "" {
 		t.Fatalf("the caught-up night ran again: %+v, %v", res, err)
+	}
+}
+
+func TestNightlyOfACrashedHolderRunsOnceItsLockExpires(t *testing.T) {
+	loc := jakarta(t)
+	st := storagetest.SQLite(t)
+	now := time.Date(2026, 11, 27, 2, 20, 0, 0, loc)
+	submit(t, st, "ktp", now.Add(-24*time.Hour), 4)
+	lockClock := &clock{t: now}
+	mem := session.NewMemory(lockClock.Now)
+	// The replica that took the 02:00 lock crashed without releasing it.
+	if _, err := mem.Lock(context.Background(), "job:"+jobs.JobScoreFull+":2026-11-27", 30*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	sc := newScorer(st, &clock{t: now}, loc, mem)
+	sc.LockWait = 50 * time.Millisecond
+	s, err := jobs.NewScheduler(sc, jobs.Schedule{Incremental: "* * * * * *"}, loc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Start()
+	defer func() {
+		if err := s.Shutdown(context.Background()); err != nil {
+			t.Error(err)
+		}
+	}()
+	ran := func() bool {
+		ok, err := st.JobRunExists(context.Background(), jobs.JobScoreFull, "2026-11-27")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if ran() {
+		t.Fatal("the night ran while the crashed holder's lock was still valid")
+	}
+	lockClock.Set(now.Add(31 * time.Minute)) // the lock expires
+	deadline := time.Now().Add(5 * time.Second)
+	for !ran() && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !ran() {
+		t.Fatal("the crashed holder's night was never caught up")
 	}
 }
