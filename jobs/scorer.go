@@ -67,6 +67,20 @@ type Scorer struct {
 	Slot     time.Duration // the incremental job's period, default 15 min
 }
 
+// NewScorer builds the Scorer of a process: the unsur weights come from
+// the latest "skm" survey definition of reg (none or empty: 1/9 each),
+// service → OPD from cat, calendar periods in loc. locker may be nil.
+func NewScorer(st *storage.Store, reg *survey.Registry, cat *survey.Catalog, loc *time.Location, locker Locker, log *slog.Logger) *Scorer {
+	w := scoring.DefaultWeights()
+	if reg != nil {
+		if s, err := reg.Latest("skm"); err == nil && s != nil {
+			w = scoring.WeightsFromMap(s.Weights)
+		}
+	}
+	return &Scorer{Store: st, Locker: locker, Log: log,
+		Recomputer: &scoring.Recomputer{Source: st, Catalog: cat, Weights: w, Location: loc}}
+}
+
 // RunResult says what one run did.
 type RunResult struct {
 	Job       string        `json:"job"`

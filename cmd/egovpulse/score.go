@@ -103,8 +103,7 @@ func runScore(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer st.Close()
-	scorer := &jobs.Scorer{Store: st, Log: log, Recomputer: &scoring.Recomputer{
-		Source: st, Catalog: cat, Weights: skmWeights(reg), Location: cfg.Location}}
+	scorer := jobs.NewScorer(st, reg, cat, cfg.Location, nil, log)
 	now := time.Now()
 	kinds := jobs.AllKinds()
 	if f.kindSet {
@@ -132,16 +131,6 @@ func runScore(ctx context.Context, env *environment, args []string) error {
 		return enc.Encode(rep)
 	}
 	return printScoreReport(env.stdout, rep)
-}
-
-// skmWeights are the unsur weights of the latest skm survey definition
-// (empty: 1/9 each).
-func skmWeights(reg *survey.Registry) scoring.Weights {
-	s, err := reg.Latest("skm")
-	if err != nil || s == nil {
-		return scoring.DefaultWeights()
-	}
-	return scoring.WeightsFromMap(s.Weights)
 }
 
 // buildScoreReport reads the period's snapshots: city, then each OPD
