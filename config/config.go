@@ -54,8 +54,13 @@ type Config struct {
 	Location            *time.Location // TIMEZONE
 	SurveysDir          string         // SURVEYS_DIR
 	CatalogFile         string         // CATALOG_FILE
-	LogLevel            slog.Level     // LOG_LEVEL: debug, info, warn, error
-	LogFormat           string         // LOG_FORMAT: text or json
+	// ScoreSchedule and ScoreFullSchedule are cron specs (5 or 6 fields, in
+	// TIMEZONE) of the incremental and the full score recompute; empty
+	// takes the defaults (every 15 minutes; 02:00 nightly).
+	ScoreSchedule     string     // SCORE_SCHEDULE
+	ScoreFullSchedule string     // SCORE_FULL_SCHEDULE
+	LogLevel          slog.Level // LOG_LEVEL: debug, info, warn, error
+	LogFormat         string     // LOG_FORMAT: text or json
 }
 
 // Database is a parsed DATABASE_URL.
@@ -93,6 +98,8 @@ func Load(getenv Getenv, readFile func(string) ([]byte, error)) (*Config, error)
 		SurveysDir:          l.str("SURVEYS_DIR", ""),
 		CatalogFile:         l.str("CATALOG_FILE", ""),
 		LogFormat:           strings.ToLower(l.str("LOG_FORMAT", "text")),
+		ScoreSchedule:       l.str("SCORE_SCHEDULE", ""),
+		ScoreFullSchedule:   l.str("SCORE_FULL_SCHEDULE", ""),
 	}
 	c.TelegramToken = l.secret("TELEGRAM_BOT_TOKEN")
 	c.WebhookSecret = l.secret("WEBHOOK_SECRET")

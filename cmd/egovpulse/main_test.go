@@ -177,3 +177,13 @@ func TestChatTryIt(t *testing.T) {
 		t.Errorf("chat exit %d: %s", code, errb.String())
 	}
 }
+
+func TestServeRefusesABadSchedule(t *testing.T) {
+	vars := sqliteVars(t)
+	vars["TELEGRAM_BOT_TOKEN"] = "1:abc"
+	vars["SCORE_SCHEDULE"] = "every now and then"
+	code, _, errOut := runCmd(t, vars, nil, "serve")
+	if code != 1 || !strings.Contains(errOut, "SCORE_SCHEDULE") || !strings.Contains(errOut, "every now and then") {
+		t.Errorf("exit %d, %q", code, errOut)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/bot/session"
 	"github.com/kotasolok/egovpulse/config"
+	"github.com/kotasolok/egovpulse/jobs"
 	"github.com/kotasolok/egovpulse/storage"
 )
 
@@ -29,6 +30,7 @@ type service struct {
 	api      *tgbotapi.BotAPI
 	sender   *sender.Sender
 	bot      *bot.Bot
+	jobs     *jobs.Scheduler
 	closers  []func()
 }
 
@@ -50,6 +52,13 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger) (svc 
 	s.closers = append(s.closers, func() { s.store.Close() })
 	if s.sessions, err = openSessions(cfg, log); err != nil {
 		return nil, err
+	}
+	// Every replica runs the scheduler; a lock and a job_runs row per job and
+	// period keep each run to one replica.
+	scorer := jobs.NewScorer(s.store, reg, cat, cfg.Location, s.sessions, log.With("component", "jobs"))
+	s.jobs, err = jobs.NewScheduler(scorer, jobs.Schedule{Incremental: cfg.ScoreSchedule, Full: cfg.ScoreFullSchedule}, cfg.Location, log)
+	if err != nil {
+		return nil, fmt.Errorf("SCORE_SCHEDULE / SCORE_FULL_SCHEDULE: %w", err)
 	}
 	if err := tgbotapi.SetLogger(libLogger{log: log.With("component", "tgbotapi"), redact: cfg.Redact}); err != nil {
 		return nil, err
@@ -150,6 +159,7 @@ func (s *service) run(ctx context.Context, ln net.Listener) error {
 			}
 		}
 	}()
+	s.jobs.Start()
 	s.log.Info("egovpulse serving", "addr", ln.Addr().String(), "mode", s.cfg.TelegramMode, "database", s.cfg.Database.String())
 	var err error
 	select {
@@ -162,6 +172,9 @@ func (s *service) run(ctx context.Context, ln net.Listener) error {
 		s.log.Warn("http shutdown", "error", serr)
 	}
 	<-pollDone
+	if jerr := s.jobs.Shutdown(shutdown); jerr != nil {
+		s.log.Warn("jobs shutdown", "error", jerr)
+	}
 	s.sender.Close(shutdown)
 	s.log.Info("egovpulse stopped")
 	if errors.Is(err, http.ErrServerClosed) {
