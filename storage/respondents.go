@@ -180,8 +180,8 @@ func (s *Store) MyData(ctx context.Context, key string) (DataExport, error) {
 	return inTx(ctx, s, func(tx *Tx) (DataExport, error) { return tx.MyData(key) })
 }
 
-// DeleteRespondent erases a respondent: answers, responses, consents, the
-// identity and the respondent row. ErrNotFound if nothing was stored.
+// DeleteRespondent erases a respondent: score summaries, answers,
+// responses, consents, the identity and the respondent row. ErrNotFound if nothing was stored.
 func (tx *Tx) DeleteRespondent(key string) error {
 	ok, err := tx.exists(&Respondent{}, "respondent_key = ?", key)
 	if err != nil {
@@ -197,6 +197,7 @@ func (tx *Tx) DeleteRespondent(key string) error {
 		query string
 		arg   any
 	}{
+		{"score summaries", &responseSummary{}, "response_id IN (?)", ids},
 		{"answers", &answerRow{}, "response_id IN (?)", ids},
 		{"responses", &Response{}, "respondent_key = ?", key},
 		{"consents", &Consent{}, "respondent_key = ?", key},

@@ -193,8 +193,10 @@ func lastChanges(changes []survey.Change) []survey.Change {
 	return out
 }
 
-// Submit marks an in-progress response submitted at the given time and
-// stamps its answers with it. Errors: ErrNotFound; ErrAlreadySubmitted when
+// Submit marks an in-progress response submitted at the given time, stamps
+// its answers with it and writes its score summary (the response_scores row
+// that ResponseScores reads; none if it has no 1–4 score to the store's
+// ScoreElements), all in the caller's transaction. Errors: ErrNotFound; ErrAlreadySubmitted when
 // this response, or another of the same respondent, survey, service and
 // period, is already submitted; ErrResponseClosed when it was abandoned.
 // On these errors nothing was written and the transaction stays usable
@@ -232,6 +234,9 @@ func (tx *Tx) Submit(responseID int64, at time.Time) error {
 	err = tx.db.Model(&answerRow{}).Where("response_id = ?", responseID).Update("submitted_at", at).Error
 	if err != nil {
 		return fmt.Errorf("submit response %d: stamp answers: %w", responseID, err)
+	}
+	if err := tx.writeScoreSummary(r, at); err != nil {
+		return fmt.Errorf("submit: %w", err)
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/kotasolok/egovpulse/scoring"
 	gomysql "github.com/go-sql-driver/mysql"
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
@@ -68,6 +69,12 @@ type Options struct {
 	// IdentityRetention is how long a Telegram identity is kept after the
 	// user was last seen (default 400 days); see identities.expires_at.
 	IdentityRetention time.Duration
+	// ScoreElements are the elements whose 1–4 scores Submit packs into the
+	// response's response_scores row, in this order (default
+	// scoring.UnsurKeys(), the nine SKM unsur, the order migration 0003
+	// backfilled; at most 20 distinct keys). ResponseScores reads those rows
+	// when asked for a subset of these elements.
+	ScoreElements []string
 }
 
 // Store is a handle on the database. It is safe for concurrent use.
@@ -78,6 +85,7 @@ type Store struct {
 	retention  time.Duration
 	migrations []migration
 	secret     string // the DSN password, scrubbed from error text
+	summary    scoreLayout
 }
 
 // Open connects to the database. driver is DriverMySQL, with dsn in
@@ -94,6 +102,13 @@ func Open(ctx context.Context, driver, dsn string, opt Options) (*Store, error) 
 	}
 	if s.retention <= 0 {
 		s.retention = 400 * 24 * time.Hour
+	}
+	if opt.ScoreElements == nil {
+		opt.ScoreElements = scoring.UnsurKeys()
+	}
+	var err error
+	if s.summary, err = newScoreLayout(opt.ScoreElements); err != nil {
+		return nil, fmt.Errorf("open %s database: %w", driver, err)
 	}
 	dialector, maxOpen, err := s.dialector(driver, dsn)
 	if err != nil {
