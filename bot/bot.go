@@ -117,6 +117,13 @@ func (b *Bot) HandleUpdate(ctx context.Context, upd tgbotapi.Update) error {
 	})
 	if errors.Is(err, storage.ErrUpdateSeen) {
 		b.log.Debug("update already applied", "update_id", upd.UpdateID)
+		if st.LastUpdate != int64(upd.UpdateID) {
+			// Committed, but the session was not saved after it (the
+			// process died in between): rebuild from the database next time.
+			if derr := b.opt.Sessions.Delete(ctx, chatID); derr != nil {
+				b.log.Warn("drop stale session", "chat_id", chatID, "error", derr)
+			}
+		}
 		if upd.CallbackQuery != nil {
 			b.answerCallback(upd.CallbackQuery.ID, "")
 		}
@@ -125,6 +132,7 @@ func (b *Bot) HandleUpdate(ctx context.Context, upd tgbotapi.Update) error {
 	if err != nil {
 		return fmt.Errorf("apply update %d: %w", upd.UpdateID, err)
 	}
+	t.st.LastUpdate = int64(upd.UpdateID)
 	b.saveChat(ctx, chatID, version, t.st)
 	for _, m := range t.out {
 		b.opt.Outbox.Enqueue(m)

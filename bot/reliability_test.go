@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/kotasolok/egovpulse/bot"
 	"github.com/kotasolok/egovpulse/bot/botapitest"
+	"github.com/kotasolok/egovpulse/bot/session"
 	"github.com/kotasolok/egovpulse/survey"
 )
 
@@ -291,5 +293,62 @@ func TestSessionFlushMidSurvey(t *testing.T) {
 		wait(t, u, "part 2", after(w.last, "bagian 2 dari 2"))
 		_, stored := storedAnswers(t, e, u.ID())
 		assertAnswers(t, "skm after a flush", stored["skm"], w.given)
+	})
+}
+
+// lossySessions is a session store whose next Put, once armed, is lost: as
+// when the process dies after the database commit but before it saves the
+// session.
+type lossySessions struct {
+	session.Store
+	drop atomic.Bool
+}
+
+func (l *lossySessions) Put(ctx context.Context, s session.Session, ttl time.Duration) (session.Session, error) {
+	if l.drop.CompareAndSwap(true, false) {
+		return s, nil
+	}
+	return l.Store.Put(ctx, s, ttl)
+}
+
+// TestCrashBetweenCommitAndSessionSave: an update is committed but its
+// session is never saved, then Telegram redelivers it (its ack was lost
+// too). The next answer must not be applied to the stale question.
+func TestCrashBetweenCommitAndSessionSave(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		lossy := &lossySessions{Store: e.sessions}
+		e.sessions = lossy
+		r := newRig(t, e, nil)
+		r.webhook()
+		u := r.emu.User(7007)
+		w, _, _ := firstQuestion(t, e, u, "ktp")
+		lossy.drop.Store(true)
+		id := u.Send("7") // usia, committed; the session still waits for usia
+		w.next()
+		if err := r.emu.Redeliver(id); err != nil {
+			t.Fatal(err)
+		}
+		waitDelivered(t, r.emu, id, 2)
+		before := u.LastMessage().ID
+		next := u.Send("2") // meant for jenis_kelamin
+		waitDelivered(t, r.emu, next, 1)
+		probe(t, u)
+		got := openAnswers(t, e, u.ID(), "skm")
+		want := answerValues(reference(t, w.def, "7", "2").Answers)
+		if got["usia"] != want["usia"] {
+			t.Errorf("usia stored %q, want %q: the answer for the next question overwrote it", got["usia"], want["usia"])
+		}
+		if got["jenis_kelamin"] == "" {
+			// Refusing it is acceptable only if the resident is told and asked to continue.
+			found := false
+			for _, m := range u.Messages() {
+				found = found || (m.ID > before && botapitest.HasButton("▶️ Lanjutkan")(m))
+			}
+			if !found {
+				t.Errorf("the answer %q was dropped without asking the resident to continue", "2")
+			}
+		} else if got["jenis_kelamin"] != want["jenis_kelamin"] {
+			t.Errorf("jenis_kelamin stored %q, want %q", got["jenis_kelamin"], want["jenis_kelamin"])
+		}
 	})
 }
