@@ -230,4 +230,3 @@ func (s *Store) FirstSubmission(ctx context.Context, elements []string) (time.Ti
 	}
 	return rows[0].SubmittedAt.UTC(), nil
 }
-

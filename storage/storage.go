@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
-	"github.com/kotasolok/egovpulse/scoring"
 	gomysql "github.com/go-sql-driver/mysql"
+	"github.com/kotasolok/egovpulse/scoring"
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 )
