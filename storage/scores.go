@@ -63,32 +63,8 @@ type scoreQuery struct {
 // packed (one packed sum per response) or the per-element form; ok is
 // false when a packed row did not decode.
 func (s *Store) responseScores(ctx context.Context, q scoreQuery, packed bool) (out []scoring.ResponseScore, ok bool, err error) {
-	var b strings.Builder
-	var args []any
-	b.WriteString("SELECT response_id, MIN(service_code), MIN(submitted_at), SUM(score), COUNT(*)")
-	if packed {
-		b.WriteString(", " + packedSumSQL(len(q.elements)))
-		for _, e := range q.elements {
-			args = append(args, e)
-		}
-	} else {
-		for _, e := range q.elements {
-			b.WriteString(", SUM(CASE WHEN element = ? THEN score ELSE 0 END), SUM(CASE WHEN element = ? THEN 1 ELSE 0 END)")
-			args = append(args, e, e)
-		}
-	}
-	b.WriteString(" FROM answers WHERE element IN ? AND score >= 1 AND score <= 4 AND submitted_at >= ? AND submitted_at < ?")
-	args = append(args, q.elements, utcMilli(q.from), utcMilli(q.to))
-	if q.services != nil {
-		b.WriteString(" AND service_code IN ?")
-		args = append(args, q.services)
-	}
-	if q.ids != nil {
-		b.WriteString(" AND response_id IN ?")
-		args = append(args, q.ids)
-	}
-	b.WriteString(" GROUP BY response_id")
-	rows, err := s.db.WithContext(ctx).Raw(b.String(), args...).Rows()
+	query, args := q.answersSQL(packed)
+	rows, err := s.db.WithContext(ctx).Raw(query, args...).Rows()
 	if err != nil {
 		return nil, false, s.scrub(fmt.Errorf("response scores: %w", err))
 	}
@@ -127,6 +103,37 @@ func (s *Store) responseScores(ctx context.Context, q scoreQuery, packed bool) (
 	}
 	slices.SortFunc(out, func(a, b scoring.ResponseScore) int { return cmp.Compare(a.ResponseID, b.ResponseID) })
 	return out, true, nil
+}
+
+// answersSQL is the per-response aggregation of the answers q selects:
+// response id, service, submission time, SUM(score), COUNT(*), then the
+// packed sum or, per element, the sum and count of its scores.
+func (q scoreQuery) answersSQL(packed bool) (string, []any) {
+	var b strings.Builder
+	var args []any
+	b.WriteString("SELECT response_id, MIN(service_code), MIN(submitted_at), SUM(score), COUNT(*)")
+	if packed {
+		b.WriteString(", " + packedSumSQL(len(q.elements)))
+		for _, e := range q.elements {
+			args = append(args, e)
+		}
+	} else {
+		for _, e := range q.elements {
+			b.WriteString(", SUM(CASE WHEN element = ? THEN score ELSE 0 END), SUM(CASE WHEN element = ? THEN 1 ELSE 0 END)")
+			args = append(args, e, e)
+		}
+	}
+	b.WriteString(" FROM answers WHERE element IN ? AND score >= 1 AND score <= 4 AND submitted_at >= ? AND submitted_at < ?")
+	args = append(args, q.elements, utcMilli(q.from), utcMilli(q.to))
+	if q.services != nil {
+		b.WriteString(" AND service_code IN ?")
+		args = append(args, q.services)
+	}
+	if q.ids != nil {
+		b.WriteString(" AND response_id IN ?")
+		args = append(args, q.ids)
+	}
+	return b.String() + " GROUP BY response_id", args
 }
 
 // packedSumSQL is the SQL of the packed sum of n elements, with one

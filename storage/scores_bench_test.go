@@ -42,15 +42,7 @@ func BenchmarkScoreRecompute(b *testing.B) {
 	}
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, loc)
 	cat := benchCatalog()
-	started := time.Now()
-	nextID := benchGenerate(b, raw, cat, now.AddDate(-1, 0, 0), now)
-	b.Logf("generated %d answers in %s", benchAnswers, time.Since(started).Round(time.Millisecond))
-	started = time.Now()
-	benchSummaries(b, raw, 1, nextID)
-	b.Logf("wrote the score summaries of %d responses in %s (setup, not timed)", nextID-1, time.Since(started).Round(time.Millisecond))
-	if _, err := raw.Exec("ANALYZE TABLE responses, answers, response_scores"); err != nil { // fresh statistics after the bulk load
-		b.Fatal(err)
-	}
+	nextID := benchLoad(b, raw, cat, now.AddDate(-1, 0, 0), now)
 	ctx := context.Background()
 	elements := scoring.UnsurKeys()
 	from := now.AddDate(-1, 0, 0)
@@ -124,6 +116,23 @@ func BenchmarkScoreRecompute(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchLoad generates the data set over [from, to), then writes its score
+// summaries as Submit would (bulk, timed apart as setup) and refreshes
+// the statistics; it returns the next free response id.
+func benchLoad(b *testing.B, raw *sql.DB, cat *survey.Catalog, from, to time.Time) int64 {
+	b.Helper()
+	started := time.Now()
+	nextID := benchGenerate(b, raw, cat, from, to)
+	b.Logf("generated %d answers in %s", benchAnswers, time.Since(started).Round(time.Millisecond))
+	started = time.Now()
+	benchSummaries(b, raw, 1, nextID)
+	b.Logf("wrote the score summaries of %d responses in %s (setup, not timed)", nextID-1, time.Since(started).Round(time.Millisecond))
+	if _, err := raw.Exec("ANALYZE TABLE responses, answers, response_scores"); err != nil { // fresh statistics after the bulk load
+		b.Fatal(err)
+	}
+	return nextID
 }
 
 // rawDB opens the benchmark database directly, for bulk inserts and the

@@ -25,6 +25,24 @@ func summaryRows(tb testing.TB, st *storage.Store, id int64) int64 {
 	return n
 }
 
+// unsurAnswer is the answer s to element e.
+func unsurAnswer(e string, s float64) survey.Change {
+	return survey.Change{Question: "q_" + e, Element: e, Answer: survey.Answer{Value: fmt.Sprint(s), Score: score(s)}}
+}
+
+// startWith starts (or continues) the respondent's response and saves
+// changes into it.
+func startWith(tb testing.TB, st *storage.Store, key, service, period string, at time.Time, changes ...survey.Change) int64 {
+	tb.Helper()
+	r, err := st.StartResponse(context.Background(), storage.NewResponse{RespondentKey: key, SurveyID: "skm",
+		SurveyVersion: "1", ServiceCode: service, PeriodKey: period, At: at})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	save(tb, st, r.ID, at, changes...)
+	return r.ID
+}
+
 func TestSubmitWritesScoreSummaryOnce(t *testing.T) {
 	storagetest.ForEachBackend(t, func(t *testing.T, st *storage.Store) {
 		ctx := context.Background()
@@ -33,18 +51,10 @@ func TestSubmitWritesScoreSummaryOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ans := func(e string, s float64) survey.Change {
-			return survey.Change{Question: "q_" + e, Element: e, Answer: survey.Answer{Value: fmt.Sprint(s), Score: score(s)}}
-		}
+		ans := unsurAnswer
 		start := func(service, period string, changes ...survey.Change) int64 {
 			t.Helper()
-			r, err := st.StartResponse(ctx, storage.NewResponse{RespondentKey: key, SurveyID: "skm", SurveyVersion: "1",
-				ServiceCode: service, PeriodKey: period, At: at})
-			if err != nil {
-				t.Fatal(err)
-			}
-			save(t, st, r.ID, at, changes...)
-			return r.ID
+			return startWith(t, st, key, service, period, at, changes...)
 		}
 		first := start("ktp", "p1", ans("persyaratan", 4), ans("waktu", 2), ans("biaya", 5), ans("profil.usia", 3))
 		if err := st.Submit(ctx, first, at); err != nil {
