@@ -117,9 +117,11 @@ func (b *Bot) HandleUpdate(ctx context.Context, upd tgbotapi.Update) error {
 	})
 	if errors.Is(err, storage.ErrUpdateSeen) {
 		b.log.Debug("update already applied", "update_id", upd.UpdateID)
-		if st.LastUpdate != int64(upd.UpdateID) {
+		if int64(upd.UpdateID) > st.LastUpdate {
 			// Committed, but the session was not saved after it (the
 			// process died in between): rebuild from the database next time.
+			// (update_ids only jump back after a week of silence, when the
+			// sessions have expired anyway.)
 			if derr := b.opt.Sessions.Delete(ctx, chatID); derr != nil {
 				b.log.Warn("drop stale session", "chat_id", chatID, "error", derr)
 			}

@@ -40,8 +40,8 @@ type chatState struct {
 	Survey     *survey.State `json:"survey,omitempty"`
 	ResponseID int64         `json:"response_id,omitempty"`
 	// LastUpdate is the update_id of the turn this state was saved after; a
-	// redelivered update that is not it may have been committed by a
-	// process that died before saving the session, so the session is stale.
+	// redelivered, already applied update above it was committed by a
+	// process that died before saving the session: the session is stale.
 	LastUpdate int64 `json:"last_update,omitempty"`
 }
 

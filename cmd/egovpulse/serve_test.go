@@ -286,12 +286,17 @@ func killMidBatch(t *testing.T, bin string, b storagetest.Backend, databaseURL, 
 		t.Fatalf("%d of %d updates recorded as processed", n, killBatch)
 	}
 	at, want := killBatch, states[killBatch]
-	if redisURL == "" {
+	st := b.Open(t, storage.Options{})
+	if redisURL == "" || !killMatches(t, st, u.ID(), want) {
+		if redisURL != "" {
+			// The kill fell between a commit and its session save: the
+			// session is rebuilt and the rest of the batch refused.
+			t.Logf("the session was lost with the process; the rest of the batch was refused")
+		}
 		at, want = applied, states[applied]
 	}
-	st := b.Open(t, storage.Options{})
 	killCheck(t, st, u.ID(), want)
-	if redisURL == "" {
+	if at < killBatch {
 		// Rebuilt from the database, the conversation stands at the first
 		// unanswered question (a /kembali just before the kill is not kept).
 		want = survey.NewEngine().Rebuild(def, survey.LangID, want.Answers)
@@ -345,8 +350,23 @@ func killSettle(t *testing.T, emu *botapitest.Server) {
 	}
 }
 
-// killCheck asserts the stored answers are exactly the sequential run's.
-func killCheck(t *testing.T, st *storage.Store, userID int64, want survey.State) {
+// killMatches reports whether the stored answers are want's.
+func killMatches(t *testing.T, st *storage.Store, userID int64, want survey.State) bool {
+	t.Helper()
+	got := killStored(t, st, userID)
+	if len(got) != len(want.Answers) {
+		return false
+	}
+	for q, a := range want.Answers {
+		if got[q].Value != a.Value || got[q].Skipped != a.Skipped {
+			return false
+		}
+	}
+	return true
+}
+
+// killStored returns the answers of the user's one in-progress response.
+func killStored(t *testing.T, st *storage.Store, userID int64) map[string]survey.Answer {
 	t.Helper()
 	ctx := context.Background()
 	key, err := st.RespondentKey(ctx, userID)
@@ -361,6 +381,13 @@ func killCheck(t *testing.T, st *storage.Store, userID int64, want survey.State)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return got
+}
+
+// killCheck asserts the stored answers are exactly the sequential run's.
+func killCheck(t *testing.T, st *storage.Store, userID int64, want survey.State) {
+	t.Helper()
+	got := killStored(t, st, userID)
 	if len(got) != len(want.Answers) {
 		t.Errorf("%d answers stored, want %d\nstored %v\nwant   %v", len(got), len(want.Answers), got, want.Answers)
 	}
