@@ -24,9 +24,11 @@ import (
 const benchAnswers = 1_000_000
 
 // BenchmarkScoreRecompute generates 1,000,000 answers (40 services in 8
-// OPDs, a year of submissions) on MySQL and measures, on the same rows, the
-// raw GROUP BY service, unsur, the full recompute and the incremental
-// recompute after a new answer. MySQL only: run with
+// OPDs, a year of submissions) on MySQL, with the response_scores rows
+// Submit would have written (bulk, as untimed setup), and measures, on the
+// same rows, the raw GROUP BY service, unsur over the answers, the full
+// recompute (reading the summaries) and the incremental recompute after a
+// new submitted response. MySQL only: run with
 //
 //	EGOVPULSE_TEST_MYSQL_DSN='root@tcp(127.0.0.1:3306)/test' go test ./storage/ -run '^$' -bench ScoreRecompute -benchtime 5x
 func BenchmarkScoreRecompute(b *testing.B) {
