@@ -1,0 +1,315 @@
+package bot_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	mysqldrv "github.com/go-sql-driver/mysql"
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/time/rate"
+
+	"github.com/kotasolok/egovpulse/bot"
+	"github.com/kotasolok/egovpulse/bot/botapitest"
+	"github.com/kotasolok/egovpulse/bot/sender"
+	"github.com/kotasolok/egovpulse/bot/session"
+	"github.com/kotasolok/egovpulse/storage"
+	"github.com/kotasolok/egovpulse/storage/storagetest"
+	"github.com/kotasolok/egovpulse/survey"
+)
+
+// benchResidents is how many residents answer at once: far more than the
+// per-chat pacing could ever limit.
+const benchResidents = 200
+
+// benchAnswers is what each resident types for skm's 16 questions.
+func benchAnswers() []string {
+	date := time.Now().In(jakarta).AddDate(0, 0, -1).Format("2006-01-02")
+	return []string{"7", "2", "4", "3", "2", date, "3", "4", "3", "2", "4", "3", "4", "3", "4", "Pelayanan cepat 👍"}
+}
+
+// benchRig is the full pipeline: webhook handler (timed) → bot → MySQL and
+// Redis, replies through a sender with high limits to the emulator.
+type benchRig struct {
+	emu    *botapitest.Server
+	srv    *httptest.Server
+	store  *storage.Store
+	back   storagetest.Backend
+	nextID atomic.Int64
+	mu     sync.Mutex
+	lat    []time.Duration
+}
+
+func newBenchRig(b *testing.B, back storagetest.Backend, sessions session.Store) *benchRig {
+	b.Helper()
+	emu := botapitest.New(botapitest.Options{})
+	if _, err := emu.Listen("127.0.0.1:0"); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(emu.Close)
+	api, err := tgbotapi.NewBotAPIWithAPIEndpoint(emu.Token(), emu.Endpoint())
+	if err != nil {
+		b.Fatal(err)
+	}
+	snd := sender.New(api, sender.Options{PerChatRate: rate.Inf, PerChatBurst: 1000, GlobalRate: rate.Inf})
+	b.Cleanup(func() { snd.Close(context.Background()) })
+	reg, cat := benchDefinitions(b)
+	st := back.MustOpen(b)
+	bt, err := bot.New(bot.Options{Store: st, Sessions: sessions, Outbox: snd, Registry: reg, Catalog: cat, Location: jakarta, Visit: []string{"skm"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := &benchRig{emu: emu, store: st, back: back}
+	h := bt.WebhookHandler(testSecret)
+	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		start := time.Now()
+		h.ServeHTTP(w, req)
+		d := time.Since(start)
+		r.mu.Lock()
+		r.lat = append(r.lat, d)
+		r.mu.Unlock()
+	}))
+	b.Cleanup(r.srv.Close)
+	return r
+}
+
+// post delivers one update and fails the benchmark unless it is applied.
+func (r *benchRig) post(b *testing.B, u tgbotapi.Update) {
+	u.UpdateID = int(r.nextID.Add(1))
+	if code := postUpdate(b, r.srv.URL, testSecret, u); code != http.StatusOK {
+		b.Errorf("update %d: status %d", u.UpdateID, code)
+	}
+}
+
+func benchUser(id int64) (*tgbotapi.User, *tgbotapi.Chat) {
+	return &tgbotapi.User{ID: id, FirstName: "Warga", LanguageCode: "id"}, &tgbotapi.Chat{ID: id, Type: "private"}
+}
+
+func benchText(id int64, text string) tgbotapi.Update {
+	from, chat := benchUser(id)
+	m := &tgbotapi.Message{MessageID: int(time.Now().UnixNano() % 1e9), From: from, Chat: chat, Date: int(time.Now().Unix()), Text: text}
+	if text[0] == '/' {
+		m.Entities = []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: len(text)}}
+		for i, c := range text {
+			if c == ' ' {
+				m.Entities[0].Length = i
+				break
+			}
+		}
+	}
+	return tgbotapi.Update{Message: m}
+}
+
+// benchPress presses the button labelled label in the latest bot message
+// that has it, by its callback data (read from the emulator).
+func (r *benchRig) benchPress(b *testing.B, id int64, label string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	m, err := r.emu.User(id).WaitFor(ctx, botapitest.HasButton(label))
+	if err != nil {
+		b.Errorf("resident %d: waiting for %q: %v", id, label, err)
+		return
+	}
+	from, chat := benchUser(id)
+	for _, row := range m.Buttons {
+		for _, btn := range row {
+			if btn.Text == label {
+				r.post(b, tgbotapi.Update{CallbackQuery: &tgbotapi.CallbackQuery{
+					ID: fmt.Sprintf("q%d-%d", id, m.ID), From: from, Data: btn.Data,
+					Message: &tgbotapi.Message{MessageID: m.ID, Chat: chat},
+				}})
+				return
+			}
+		}
+	}
+}
+
+// BenchmarkResidentsSKM: benchResidents residents answer skm at once through
+// the webhook; reported: answers/s, server-side p50/p99 per update, and the
+// floor (one autocommit INSERT plus the Redis lock and session operations
+// per answer at the same concurrency).
+func BenchmarkResidentsSKM(b *testing.B) {
+	back := storagetest.MySQLBackend(b)
+	redisURL := os.Getenv("EGOVPULSE_TEST_REDIS_URL")
+	if redisURL == "" {
+		if os.Getenv("CI") == "true" {
+			b.Fatal("EGOVPULSE_TEST_REDIS_URL is not set, and CI=true requires the Redis benchmarks")
+		}
+		b.Skip("benchmark skipped: set EGOVPULSE_TEST_REDIS_URL (and EGOVPULSE_TEST_MYSQL_DSN)")
+	}
+	client, err := session.OpenRedis(redisURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	prefix := benchPrefix()
+	sessions := session.NewRedis(client, prefix)
+	b.Cleanup(func() {
+		_ = sessions.Flush(context.Background())
+		_ = client.Close()
+	})
+	r := newBenchRig(b, back, sessions)
+	answers := benchAnswers()
+	var total time.Duration
+	for i := range b.N {
+		base := int64(1_000_000 * (i + 1))
+		b.StopTimer()
+		r.benchSetup(b, base)
+		r.mu.Lock()
+		r.lat = r.lat[:0]
+		r.mu.Unlock()
+		b.StartTimer()
+		start := time.Now()
+		var wg sync.WaitGroup
+		for n := range int64(benchResidents) {
+			wg.Go(func() {
+				for _, a := range answers {
+					r.post(b, benchText(base+n, a))
+				}
+				r.benchPress(b, base+n, submitLabel("id"))
+			})
+		}
+		wg.Wait()
+		total += time.Since(start)
+	}
+	b.StopTimer()
+	r.benchVerify(b)
+	n := float64(b.N * benchResidents * len(answers))
+	b.ReportMetric(n/total.Seconds(), "answers/s")
+	p50, p99 := r.quantiles()
+	b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
+	b.ReportMetric(benchFloor(b, back, client, prefix, benchResidents, len(answers)), "floor-answers/s")
+}
+
+// benchSetup has every resident start the visit and consent (untimed).
+func (r *benchRig) benchSetup(b *testing.B, base int64) {
+	var wg sync.WaitGroup
+	for n := range int64(benchResidents) {
+		r.emu.User(base + n)
+		wg.Go(func() {
+			r.post(b, benchText(base+n, "/start svc_ktp"))
+			r.benchPress(b, base+n, "✅ Setuju")
+		})
+	}
+	wg.Wait()
+	// Wait until every resident sees the first question: the consent is applied.
+	for n := range int64(benchResidents) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_, err := r.emu.User(base+n).WaitFor(ctx, botapitest.TextContains("(1/"))
+		cancel()
+		if err != nil {
+			b.Fatalf("resident %d never saw the first question: %v", base+n, err)
+		}
+	}
+}
+
+// benchVerify checks the run did what it claims: every resident submitted
+// skm with all its answers.
+func (r *benchRig) benchVerify(b *testing.B) {
+	var submitted, rows int64
+	db := benchOpen(b, r.back.DSN)
+	if err := db.QueryRow("SELECT COUNT(*) FROM responses WHERE survey_id = 'skm' AND status = 'submitted'").Scan(&submitted); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.QueryRow("SELECT COUNT(*) FROM answers").Scan(&rows); err != nil {
+		b.Fatal(err)
+	}
+	want := int64(b.N * benchResidents)
+	if submitted != want || rows != want*int64(len(benchAnswers())) {
+		b.Fatalf("%d submitted responses and %d answers, want %d and %d", submitted, rows, want, want*int64(len(benchAnswers())))
+	}
+}
+
+func (r *benchRig) quantiles() (p50, p99 time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.lat) == 0 {
+		return 0, 0
+	}
+	s := slices.Clone(r.lat)
+	slices.Sort(s)
+	return s[len(s)/2], s[len(s)*99/100]
+}
+
+func benchPrefix() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return "egovbench:" + hex.EncodeToString(b) + ":"
+}
+
+// benchFloor runs, at the same concurrency, what one answer minimally costs:
+// the lock SET NX and its release, the session GET and SET, and one
+// autocommit INSERT; it returns answers/s.
+func benchFloor(b *testing.B, back storagetest.Backend, rc *redis.Client, prefix string, residents, perResident int) float64 {
+	db := benchOpen(b, back.DSN)
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, "CREATE TABLE bench_floor (id BIGINT AUTO_INCREMENT PRIMARY KEY, response_id BIGINT NOT NULL, question VARCHAR(64) NOT NULL, value TEXT NOT NULL, answered_at DATETIME(3) NOT NULL)"); err != nil {
+		b.Fatal(err)
+	}
+	session := []byte(fmt.Sprintf(`{"stage":"survey","survey":{"answers":{%q:%q}}}`, "usia", "61_plus"))
+	start := time.Now()
+	var wg sync.WaitGroup
+	for n := range residents {
+		wg.Go(func() {
+			lock, key := fmt.Sprintf("%sfloor:lock:%d", prefix, n), fmt.Sprintf("%sfloor:session:%d", prefix, n)
+			for q := range perResident {
+				if err := rc.SetNX(ctx, lock, "x", 30*time.Second).Err(); err != nil {
+					b.Error(err)
+					return
+				}
+				_, _ = rc.Get(ctx, key).Bytes()
+				if _, err := db.ExecContext(ctx, "INSERT INTO bench_floor (response_id, question, value, answered_at) VALUES (?, ?, ?, ?)", n, fmt.Sprint("q", q), "3", time.Now().UTC()); err != nil {
+					b.Error(err)
+					return
+				}
+				if err := rc.Set(ctx, key, session, time.Hour).Err(); err != nil {
+					b.Error(err)
+				}
+				if err := rc.Del(ctx, lock).Err(); err != nil {
+					b.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return float64(residents*perResident) / time.Since(start).Seconds()
+}
+
+func benchDefinitions(b *testing.B) (*survey.Registry, *survey.Catalog) {
+	b.Helper()
+	reg, err := survey.LoadRegistry("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return reg, survey.BuiltinCatalog()
+}
+
+// benchOpen opens MySQL with the store's pool size (20).
+func benchOpen(b *testing.B, dsn string) *sql.DB {
+	b.Helper()
+	cfg, err := mysqldrv.ParseDSN(dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.ParseTime = true
+	c, err := mysqldrv.NewConnector(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(20)
+	b.Cleanup(func() { _ = db.Close() })
+	return db
+}
