@@ -49,8 +49,16 @@ type Options struct {
 	// SessionTTL is how long an idle conversation is kept in the session
 	// store (default 7 days); after it the state is rebuilt from the database.
 	SessionTTL time.Duration
-	// LockTTL bounds how long one chat's turn may hold its lock (default 30 s).
+	// LockTTL bounds how long one chat's turn may hold its lock; a crashed
+	// holder's chat waits this long (default 10 s).
 	LockTTL time.Duration
+	// OrderSettle is how long a webhook update lets updates of the same chat
+	// delivered at the same moment register before it takes the chat's
+	// turn (default 15 ms); polling needs none (one process, in order).
+	OrderSettle time.Duration
+	// OrderWait bounds how long an update waits for an earlier update of the
+	// same chat that another request holds (default 2 s).
+	OrderWait time.Duration
 }
 
 // Bot handles updates for residents.
@@ -86,7 +94,13 @@ func New(opt Options) (*Bot, error) {
 		opt.SessionTTL = 7 * 24 * time.Hour
 	}
 	if opt.LockTTL == 0 {
-		opt.LockTTL = 30 * time.Second
+		opt.LockTTL = 10 * time.Second
+	}
+	if opt.OrderSettle == 0 {
+		opt.OrderSettle = 15 * time.Millisecond
+	}
+	if opt.OrderWait == 0 {
+		opt.OrderWait = 2 * time.Second
 	}
 	return &Bot{opt: opt, engine: survey.NewEngine(), log: opt.Logger}, nil
 }
@@ -95,14 +109,21 @@ func New(opt Options) (*Bot, error) {
 // effects are committed (or it was already applied before), so the caller may
 // then confirm it to Telegram; on error the update must be delivered again.
 func (b *Bot) HandleUpdate(ctx context.Context, upd tgbotapi.Update) error {
+	return b.handle(ctx, upd, 0)
+}
+
+// handle applies one update; settle is how long it lets other requests of
+// the same chat that arrived at the same moment register before it takes
+// the turn (webhook deliveries may run in parallel).
+func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Duration) error {
 	chatID, user := updateChat(upd)
 	if chatID == 0 {
 		// Nothing we act on (e.g. a channel post): remember it as handled.
 		return ignoreSeen(b.opt.Store.ApplyUpdate(ctx, int64(upd.UpdateID), func(*storage.Tx) error { return nil }))
 	}
-	unlock, err := b.opt.Sessions.Lock(ctx, "chat:"+strconv.FormatInt(chatID, 10), b.opt.LockTTL)
+	unlock, err := b.takeTurn(ctx, chatID, int64(upd.UpdateID), settle)
 	if err != nil {
-		return fmt.Errorf("lock chat: %w", err)
+		return err
 	}
 	defer unlock()
 
@@ -140,6 +161,49 @@ func (b *Bot) HandleUpdate(ctx context.Context, upd tgbotapi.Update) error {
 		b.opt.Outbox.Enqueue(m)
 	}
 	return nil
+}
+
+// takeTurn waits for the chat's turn: its lock, held while no smaller
+// update id of the same chat waits in another request (several replicas
+// may receive one chat's updates at once). A waiting id that does not move
+// within OrderWait is given up on (its replica died), so nothing waits
+// forever. A session store that is down costs the ordering, not the update.
+func (b *Bot) takeTurn(ctx context.Context, chatID, updateID int64, settle time.Duration) (unlock func(), err error) {
+	s := b.opt.Sessions
+	queued := s.Arrive(ctx, chatID, updateID, b.opt.LockTTL+b.opt.OrderWait) == nil
+	if queued && settle > 0 {
+		sleep(ctx, settle)
+	}
+	key := "chat:" + strconv.FormatInt(chatID, 10)
+	deadline := time.Now().Add(b.opt.OrderWait)
+	for {
+		unlock, err := s.Lock(ctx, key, b.opt.LockTTL)
+		if err != nil {
+			if queued {
+				_ = s.Depart(context.WithoutCancel(ctx), chatID, updateID)
+			}
+			return nil, fmt.Errorf("lock chat: %w", err)
+		}
+		head, herr := s.Head(ctx, chatID)
+		switch {
+		case !queued || herr != nil || head == 0 || head >= updateID:
+		case time.Now().After(deadline):
+			b.log.Warn("an earlier update of the chat never came; going on", "chat_id", chatID, "update_id", updateID, "waiting", head)
+			_ = s.Depart(ctx, chatID, head)
+		default:
+			unlock()
+			sleep(ctx, 5*time.Millisecond)
+			continue
+		}
+		return func() {
+			if queued {
+				if err := s.Depart(context.WithoutCancel(ctx), chatID, updateID); err != nil {
+					b.log.Warn("leave the chat's waiting room", "chat_id", chatID, "error", err)
+				}
+			}
+			unlock()
+		}, nil
+	}
 }
 
 func ignoreSeen(err error) error {

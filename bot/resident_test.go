@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/storage"
@@ -129,9 +130,7 @@ func TestResidentCompletesVisit(t *testing.T) {
 				if len(d.Respondent.Key) < 16 {
 					t.Errorf("respondent key %q is not a random pseudonym", d.Respondent.Key)
 				}
-				if n := len(r.emu.UnansweredCallbacks()); n != 0 {
-					t.Errorf("%d callback queries left unanswered", n)
-				}
+				waitAllAnswered(t, r.emu)
 			})
 		})
 	}
@@ -157,4 +156,18 @@ func TestSecondVisitSamePeriodIsToldWhenToComeBack(t *testing.T) {
 			t.Errorf("notice does not say when to answer again: %q", m.Text)
 		}
 	})
+}
+
+// waitAllAnswered waits (the sender answers callbacks on its own goroutine)
+// until every callback query has been answered.
+func waitAllAnswered(t *testing.T, emu *botapitest.Server) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(emu.UnansweredCallbacks()) > 0 {
+		if time.Now().After(deadline) {
+			t.Errorf("%d callback queries left unanswered", len(emu.UnansweredCallbacks()))
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -21,6 +21,8 @@ type Memory struct {
 	locks    map[string]memLock
 	updates  map[int64]time.Time // expiry; zero: never
 	writes   int
+
+	wait waiting // the chats' waiting rooms (queue.go)
 }
 
 type memEntry struct {

@@ -57,6 +57,12 @@ type Store interface {
 	// SeenUpdate reports whether this is the first time the update id is
 	// seen within ttl (SET NX).
 	SeenUpdate(ctx context.Context, updateID int64, ttl time.Duration) (firstTime bool, err error)
+	// Arrive registers an update as waiting for its chat's turn (the
+	// waiting room expires ttl after the last arrival); Depart removes it;
+	// Head returns the smallest waiting update id of the chat, 0 when none.
+	Arrive(ctx context.Context, chatID, updateID int64, ttl time.Duration) error
+	Depart(ctx context.Context, chatID, updateID int64) error
+	Head(ctx context.Context, chatID int64) (int64, error)
 }
 
 // Backoff bounds for Lock's polling.

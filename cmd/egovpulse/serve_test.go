@@ -319,6 +319,13 @@ func killMidBatch(t *testing.T, bin string, b storagetest.Backend, databaseURL, 
 	if err := u.PressIn(ask.ID, "▶️ Lanjutkan"); err != nil {
 		t.Fatal(err)
 	}
+	if want.Phase == survey.PhaseReview {
+		// The batch reached the end of the survey: continuing shows the review card.
+		killWait(t, u, "the review card after continuing", func(m botapitest.Message) bool {
+			return m.ID > ask.ID && strings.HasPrefix(m.Text, "Periksa jawaban")
+		})
+		return
+	}
 	next := killWait(t, u, "the question after continuing", func(m botapitest.Message) bool {
 		return m.ID > ask.ID && questionOf(def, m) != nil
 	})
