@@ -13,18 +13,9 @@ import (
 // inProgressAnswers returns the answers of the user's open responses.
 func inProgressAnswers(t *testing.T, e *env, userID int64) map[string]survey.Answer {
 	t.Helper()
-	ctx := context.Background()
-	key, err := e.store.RespondentKey(ctx, userID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	open, err := e.store.InProgress(ctx, key)
-	if err != nil {
-		t.Fatal(err)
-	}
 	all := map[string]survey.Answer{}
-	for _, r := range open {
-		a, err := e.store.Answers(ctx, r.ID)
+	for _, r := range inProgress(t, e, userID) {
+		a, err := e.store.Answers(context.Background(), r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,13 +2,10 @@ package bot_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -24,6 +21,7 @@ import (
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/bot/session"
+	"github.com/kotasolok/egovpulse/bot/session/sessiontest"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/storage/storagetest"
 	"github.com/kotasolok/egovpulse/survey"
@@ -141,18 +139,12 @@ func (r *benchRig) benchPress(b *testing.B, id int64, label string) {
 // per answer at the same concurrency).
 func BenchmarkResidentsSKM(b *testing.B) {
 	back := storagetest.MySQLBackend(b)
-	redisURL := os.Getenv("EGOVPULSE_TEST_REDIS_URL")
-	if redisURL == "" {
-		if os.Getenv("CI") == "true" {
-			b.Fatal("EGOVPULSE_TEST_REDIS_URL is not set, and CI=true requires the Redis benchmarks")
-		}
-		b.Skip("benchmark skipped: set EGOVPULSE_TEST_REDIS_URL (and EGOVPULSE_TEST_MYSQL_DSN)")
-	}
+	redisURL := sessiontest.RedisURL(b)
 	client, err := session.OpenRedis(redisURL)
 	if err != nil {
 		b.Fatal(err)
 	}
-	prefix := benchPrefix()
+	prefix := sessiontest.Prefix(b)
 	sessions := session.NewRedis(client, prefix)
 	b.Cleanup(func() {
 		_ = sessions.Flush(context.Background())
@@ -240,12 +232,6 @@ func (r *benchRig) quantiles() (p50, p99 time.Duration) {
 	s := slices.Clone(r.lat)
 	slices.Sort(s)
 	return s[len(s)/2], s[len(s)*99/100]
-}
-
-func benchPrefix() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return "egovbench:" + hex.EncodeToString(b) + ":"
 }
 
 // benchFloor runs, at the same concurrency, what one answer minimally costs:

@@ -13,6 +13,7 @@ import (
 	mysqldrv "github.com/go-sql-driver/mysql"
 
 	"github.com/kotasolok/egovpulse/bot/botapitest"
+	"github.com/kotasolok/egovpulse/bot/session/sessiontest"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/storage/storagetest"
 )
@@ -116,7 +117,7 @@ func (p *tcpProxy) restore() {
 // once; no reply during the outage claims anything was saved.
 func TestDatabaseOutageDuringWebhookDelivery(t *testing.T) {
 	back := storagetest.MySQLBackend(t)
-	r := redisSessions(t)
+	r := sessiontest.Redis(t)
 	e := newEnv(t, "mysql", back, r, func() {})
 	cfg, err := mysqldrv.ParseDSN(back.DSN)
 	if err != nil {
@@ -157,7 +158,7 @@ func TestDatabaseOutageDuringWebhookDelivery(t *testing.T) {
 	}
 	probe(t, u)
 	assertAnswers(t, "after the outage", openAnswers(t, e, u.ID(), "skm"), answerValues(reference(t, w.def, inputs...).Answers))
-	db := rawDB(t, e)
+	db := e.backend.RawDB(t)
 	for _, id := range ids {
 		if n := countRows(t, db, "SELECT COUNT(*) FROM processed_updates WHERE update_id = ?", id); n != 1 {
 			t.Errorf("update %d recorded %d times", id, n)

@@ -2,10 +2,7 @@ package bot_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +14,7 @@ import (
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/bot/session"
+	"github.com/kotasolok/egovpulse/bot/session/sessiontest"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/storage/storagetest"
 	"github.com/kotasolok/egovpulse/survey"
@@ -54,7 +52,7 @@ func forEachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
 	})
 	t.Run("mysql+redis", func(t *testing.T) {
 		b := storagetest.MySQLBackend(t)
-		r := redisSessions(t)
+		r := sessiontest.Redis(t)
 		fn(t, newEnv(t, "mysql", b, r, func() {
 			if err := r.Flush(context.Background()); err != nil {
 				t.Fatalf("flush redis: %v", err)
@@ -70,31 +68,6 @@ func newEnv(t *testing.T, name string, b storagetest.Backend, s session.Store, f
 		t.Fatal(err)
 	}
 	return &env{name: name, backend: b, store: b.MustOpen(t), sessions: s, flush: flush, reg: reg, cat: survey.BuiltinCatalog()}
-}
-
-// redisSessions returns a Redis session store under a random prefix, or
-// skips (fails under CI=true) without EGOVPULSE_TEST_REDIS_URL.
-func redisSessions(t *testing.T) *session.Redis {
-	t.Helper()
-	url := os.Getenv("EGOVPULSE_TEST_REDIS_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("EGOVPULSE_TEST_REDIS_URL is not set, and CI=true requires the Redis tests")
-		}
-		t.Skip("Redis tests skipped: set EGOVPULSE_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run them")
-	}
-	client, err := session.OpenRedis(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	r := session.NewRedis(client, "egovtest:"+hex.EncodeToString(b)+":")
-	t.Cleanup(func() {
-		_ = r.Flush(context.Background())
-		_ = client.Close()
-	})
-	return r
 }
 
 // rig is a running bot against an emulator.

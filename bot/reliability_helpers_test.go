@@ -3,52 +3,25 @@ package bot_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/glebarez/sqlite"
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/kotasolok/egovpulse/bot"
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/bot/session"
+	"github.com/kotasolok/egovpulse/bot/session/sessiontest"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/survey"
 )
-
-// rawDB opens the env's database directly, to count rows the way an
-// operator would.
-func rawDB(t *testing.T, e *env) *gorm.DB {
-	t.Helper()
-	var d gorm.Dialector
-	if e.backend.Driver == storage.DriverMySQL {
-		d = mysql.Open(e.backend.DSN)
-	} else {
-		d = sqlite.Open(e.backend.DSN + "?_pragma=busy_timeout(10000)")
-	}
-	db, err := gorm.Open(d, &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sqlDB.Close() })
-	return db
-}
 
 // countRows counts the rows of a query such as "SELECT COUNT(*) FROM answers".
 func countRows(t *testing.T, db *gorm.DB, query string, args ...any) int64 {
@@ -60,9 +33,9 @@ func countRows(t *testing.T, db *gorm.DB, query string, args ...any) int64 {
 	return n
 }
 
-// openAnswers returns the answers of the user's in-progress response to
-// surveyID (by question name, values only, skipped left out).
-func openAnswers(t *testing.T, e *env, userID int64, surveyID string) map[string]string {
+// inProgress returns the user's open responses, looked up by respondent key
+// as the bot does.
+func inProgress(t *testing.T, e *env, userID int64) []storage.Response {
 	t.Helper()
 	ctx := context.Background()
 	key, err := e.store.RespondentKey(ctx, userID)
@@ -73,11 +46,18 @@ func openAnswers(t *testing.T, e *env, userID int64, surveyID string) map[string
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range open {
+	return open
+}
+
+// openAnswers returns the answers of the user's in-progress response to
+// surveyID (by question name, values only, skipped left out).
+func openAnswers(t *testing.T, e *env, userID int64, surveyID string) map[string]string {
+	t.Helper()
+	for _, r := range inProgress(t, e, userID) {
 		if r.SurveyID != surveyID {
 			continue
 		}
-		a, err := e.store.Answers(ctx, r.ID)
+		a, err := e.store.Answers(context.Background(), r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -271,21 +251,10 @@ func sharedSessions(t *testing.T, e *env) (session.Store, session.Store) {
 	if e.name != "mysql" {
 		return e.sessions, e.sessions
 	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	prefix := "egovtest:" + hex.EncodeToString(b) + ":"
+	prefix := sessiontest.Prefix(t)
 	var out [2]session.Store
 	for i := range out {
-		client, err := session.OpenRedis(redisURL(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := session.NewRedis(client, prefix)
-		t.Cleanup(func() {
-			_ = r.Flush(context.Background())
-			_ = client.Close()
-		})
-		out[i] = r
+		out[i] = sessiontest.RedisAt(t, prefix)
 	}
 	return out[0], out[1]
 }
@@ -297,14 +266,4 @@ func isQuestion(q *survey.Question) func(botapitest.Message) bool {
 		first, _, _ := strings.Cut(m.Text, "\n")
 		return strings.Contains(first, q.Label.In(survey.LangID))
 	}
-}
-
-// redisURL is the test Redis server (the caller already skipped without it).
-func redisURL(t *testing.T) string {
-	t.Helper()
-	u := os.Getenv("EGOVPULSE_TEST_REDIS_URL")
-	if u == "" {
-		t.Fatal("EGOVPULSE_TEST_REDIS_URL is not set")
-	}
-	return u
 }

@@ -72,7 +72,7 @@ func TestDuplicateDeliveryHasOneEffect(t *testing.T) {
 		r.webhook()
 		u := r.emu.User(7001)
 		w, _, _ := firstQuestion(t, e, u, "ktp")
-		db := rawDB(t, e)
+		db := e.backend.RawDB(t)
 		def := w.def
 
 		t.Run("sequential", func(t *testing.T) {
@@ -191,7 +191,7 @@ func TestTwoReplicasApplyOneChatInOrder(t *testing.T) {
 			got[q] = v // what was stored after the five, plus what the walker answered
 		}
 		assertAnswers(t, "submitted skm", stored["skm"], got)
-		db := rawDB(t, e)
+		db := e.backend.RawDB(t)
 		if n := countRows(t, db, "SELECT COUNT(*) FROM responses WHERE survey_id = 'skm' AND status = 'submitted'"); n != 1 {
 			t.Errorf("%d submitted skm responses, want 1", n)
 		}
@@ -227,7 +227,7 @@ func TestWebhookRejectsBadRequests(t *testing.T) {
 			{"bad JSON", http.MethodPost, testSecret, []byte(`{"update_id":4242,"message":`), http.StatusBadRequest},
 			{"no update_id", http.MethodPost, testSecret, []byte(`{"message":{"text":"hi"}}`), http.StatusBadRequest},
 		}
-		db := rawDB(t, e)
+		db := e.backend.RawDB(t)
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				if got := postRaw(t, c.method, srv.URL, c.secret, c.body); got != c.want {

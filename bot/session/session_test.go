@@ -2,10 +2,7 @@ package session_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -13,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kotasolok/egovpulse/bot/session"
+	"github.com/kotasolok/egovpulse/bot/session/sessiontest"
 )
 
 // harness is one Store implementation under the shared suite.
@@ -59,37 +57,14 @@ func memoryHarness(t *testing.T) harness {
 
 func redisHarness(t *testing.T) harness {
 	t.Helper()
-	url := os.Getenv("EGOVPULSE_TEST_REDIS_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("EGOVPULSE_TEST_REDIS_URL is not set, and CI=true requires the Redis tests")
-		}
-		t.Skip("Redis tests skipped: set EGOVPULSE_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run them")
-	}
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	prefix := "egovpulse-test:" + hex.EncodeToString(b[:]) + ":"
-	open := func(t *testing.T) *session.Redis {
-		t.Helper()
-		c, err := session.OpenRedis(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = c.Close() })
-		return session.NewRedis(c, prefix)
-	}
-	r := open(t)
+	prefix := sessiontest.Prefix(t)
+	r := sessiontest.RedisAt(t, prefix)
 	if _, err := r.Get(context.Background(), 1); !errors.Is(err, session.ErrNotFound) {
-		t.Fatalf("Redis at %s does not answer: %v", url, err)
+		t.Fatalf("Redis at %s does not answer: %v", sessiontest.RedisURL(t), err)
 	}
-	t.Cleanup(func() {
-		if err := r.Flush(context.Background()); err != nil {
-			t.Errorf("clean up test keys: %v", err)
-		}
-	})
 	return harness{
 		store:   r,
-		peer:    func(t *testing.T) session.Store { return open(t) },
+		peer:    func(t *testing.T) session.Store { return sessiontest.RedisAt(t, prefix) },
 		advance: time.Sleep,
 		flush: func(t *testing.T) {
 			if err := r.Flush(context.Background()); err != nil {

@@ -13,14 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/glebarez/sqlite"
 	"github.com/go-sql-driver/mysql"
-	gormmysql "gorm.io/driver/mysql"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/bot/session"
+	"github.com/kotasolok/egovpulse/bot/session/sessiontest"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/storage/storagetest"
 	"github.com/kotasolok/egovpulse/survey"
@@ -177,7 +175,7 @@ func TestServeKill9MidBatch(t *testing.T) {
 		}
 		cfg.ParseTime = true
 		b.DSN = cfg.FormatDSN()
-		killMidBatch(t, bin, b, killMySQLURL(t, b.DSN), killRedisURL(t))
+		killMidBatch(t, bin, b, killMySQLURL(t, b.DSN), sessiontest.RedisURL(t))
 	})
 }
 
@@ -192,18 +190,6 @@ func killMySQLURL(t *testing.T, dsn string) string {
 		u.User = url.User(cfg.User)
 	}
 	return u.String()
-}
-
-func killRedisURL(t *testing.T) string {
-	t.Helper()
-	u := os.Getenv("EGOVPULSE_TEST_REDIS_URL")
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("EGOVPULSE_TEST_REDIS_URL is not set, and CI=true requires the Redis tests")
-		}
-		t.Skip("Redis tests skipped: set EGOVPULSE_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run them")
-	}
-	return u
 }
 
 // killCleanRedis removes the keys the binary (prefix "egovpulse:") wrote
@@ -266,7 +252,7 @@ func killMidBatch(t *testing.T, bin string, b storagetest.Backend, databaseURL, 
 		ids = append(ids, u.Send(in))
 	}
 	// Kill -9 once part of the batch is committed.
-	db := killDB(t, b)
+	db := b.RawDB(t)
 	deadline := time.Now().Add(20 * time.Second)
 	for killProcessed(t, db, ids, time.Now()) < 8 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
@@ -403,25 +389,6 @@ func killCheck(t *testing.T, st *storage.Store, userID int64, want survey.State)
 			t.Errorf("%s stored %+v, want %+v", q, got[q], a)
 		}
 	}
-}
-
-// killDB opens the test database directly, to read processed_updates.
-func killDB(t *testing.T, b storagetest.Backend) *gorm.DB {
-	t.Helper()
-	d := sqlite.Open(b.DSN + "?_pragma=busy_timeout(10000)")
-	if b.Driver == storage.DriverMySQL {
-		d = gormmysql.Open(b.DSN)
-	}
-	db, err := gorm.Open(d, &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sqlDB.Close() })
-	return db
 }
 
 // killProcessed counts the updates among ids committed before t, checking

@@ -15,7 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/glebarez/sqlite"
 	"github.com/go-sql-driver/mysql"
+	gormmysql "gorm.io/driver/mysql"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
 	"github.com/kotasolok/egovpulse/storage"
 )
 
@@ -55,6 +60,29 @@ func (b Backend) MustOpen(tb testing.TB) *storage.Store {
 		tb.Fatalf("migrate %s: %v", b.Name, err)
 	}
 	return st
+}
+
+// RawDB opens a plain GORM handle on the backend's database (no store, no
+// migrations), to read or count rows the way an operator would; SQLite waits
+// up to 10 s on a busy file. The handle is closed when the test ends.
+func (b Backend) RawDB(tb testing.TB) *gorm.DB {
+	tb.Helper()
+	var d gorm.Dialector
+	if b.Driver == storage.DriverMySQL {
+		d = gormmysql.Open(b.DSN)
+	} else {
+		d = sqlite.Open(b.DSN + "?_pragma=busy_timeout(10000)")
+	}
+	db, err := gorm.Open(d, &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		tb.Fatalf("open %s: %v", b.Name, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		tb.Fatalf("open %s: %v", b.Name, err)
+	}
+	tb.Cleanup(func() { _ = sqlDB.Close() })
+	return db
 }
 
 // SQLiteBackend returns a fresh SQLite file in tb.TempDir.
