@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -27,9 +29,15 @@ import (
 	"github.com/kotasolok/egovpulse/survey"
 )
 
-// benchResidents is how many residents answer at once: far more than the
+// benchResidents is how many residents answer at once (EGOVPULSE_BENCH_RESIDENTS,
+// default 200): far more than the
 // per-chat pacing could ever limit.
-const benchResidents = 200
+func benchResidents() int {
+	if n, err := strconv.Atoi(os.Getenv("EGOVPULSE_BENCH_RESIDENTS")); err == nil && n > 0 {
+		return n
+	}
+	return 200
+}
 
 // benchAnswers is what each resident types for skm's 16 questions.
 func benchAnswers() []string {
@@ -133,7 +141,7 @@ func (r *benchRig) benchPress(b *testing.B, id int64, label string) {
 	}
 }
 
-// BenchmarkResidentsSKM: benchResidents residents answer skm at once through
+// BenchmarkResidentsSKM: benchResidents() residents answer skm at once through
 // the webhook; reported: answers/s, server-side p50/p99 per update, and the
 // floor (one autocommit INSERT plus the Redis lock and session operations
 // per answer at the same concurrency).
@@ -163,7 +171,7 @@ func BenchmarkResidentsSKM(b *testing.B) {
 		b.StartTimer()
 		start := time.Now()
 		var wg sync.WaitGroup
-		for n := range int64(benchResidents) {
+		for n := range int64(benchResidents()) {
 			wg.Go(func() {
 				for _, a := range answers {
 					r.post(b, benchText(base+n, a))
@@ -176,18 +184,18 @@ func BenchmarkResidentsSKM(b *testing.B) {
 	}
 	b.StopTimer()
 	r.benchVerify(b)
-	n := float64(b.N * benchResidents * len(answers))
+	n := float64(b.N * benchResidents() * len(answers))
 	b.ReportMetric(n/total.Seconds(), "answers/s")
 	p50, p99 := r.quantiles()
 	b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
-	b.ReportMetric(benchFloor(b, back, client, prefix, benchResidents, len(answers)), "floor-answers/s")
+	b.ReportMetric(benchFloor(b, back, client, prefix, benchResidents(), len(answers)), "floor-answers/s")
 }
 
 // benchSetup has every resident start the visit and consent (untimed).
 func (r *benchRig) benchSetup(b *testing.B, base int64) {
 	var wg sync.WaitGroup
-	for n := range int64(benchResidents) {
+	for n := range int64(benchResidents()) {
 		r.emu.User(base + n)
 		wg.Go(func() {
 			r.post(b, benchText(base+n, "/start svc_ktp"))
@@ -196,7 +204,7 @@ func (r *benchRig) benchSetup(b *testing.B, base int64) {
 	}
 	wg.Wait()
 	// Wait until every resident sees the first question: the consent is applied.
-	for n := range int64(benchResidents) {
+	for n := range int64(benchResidents()) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		_, err := r.emu.User(base+n).WaitFor(ctx, botapitest.TextContains("(1/"))
 		cancel()
@@ -217,7 +225,7 @@ func (r *benchRig) benchVerify(b *testing.B) {
 	if err := db.QueryRow("SELECT COUNT(*) FROM answers").Scan(&rows); err != nil {
 		b.Fatal(err)
 	}
-	want := int64(b.N * benchResidents)
+	want := int64(b.N * benchResidents())
 	if submitted != want || rows != want*int64(len(benchAnswers())) {
 		b.Fatalf("%d submitted responses and %d answers, want %d and %d", submitted, rows, want, want*int64(len(benchAnswers())))
 	}

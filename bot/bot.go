@@ -54,7 +54,7 @@ type Options struct {
 	LockTTL time.Duration
 	// OrderSettle is how long a webhook update lets updates of the same chat
 	// delivered at the same moment register before it takes the chat's
-	// turn (default 15 ms); polling needs none (one process, in order).
+	// turn (default 5 ms); polling needs none (one process, in order).
 	OrderSettle time.Duration
 	// OrderWait bounds how long an update waits for an earlier update of the
 	// same chat that another request holds (default 2 s).
@@ -97,7 +97,7 @@ func New(opt Options) (*Bot, error) {
 		opt.LockTTL = 10 * time.Second
 	}
 	if opt.OrderSettle == 0 {
-		opt.OrderSettle = 15 * time.Millisecond
+		opt.OrderSettle = 5 * time.Millisecond
 	}
 	if opt.OrderWait == 0 {
 		opt.OrderWait = 2 * time.Second
