@@ -98,7 +98,7 @@ func (s *Scheduler) Add(name, spec string, fn func(ctx context.Context) error) e
 	inner := cron.NewChain(cron.Recover(cronLogger{log: s.log.With("job", name)}))
 	s.cron.Schedule(sched, inner.Then(cron.FuncJob(func() {
 		if err := fn(s.ctx); err != nil {
-			s.log.Error("job failed", "job", name, "err", err)
+			s.log.Error("job failed", "job", name, "error", err)
 		}
 	})))
 	return nil
@@ -120,7 +120,7 @@ func (s *Scheduler) Start() {
 			}
 		}()
 		if err := s.catchUpFull(s.ctx); err != nil {
-			s.log.Error("nightly catch-up failed", "err", err)
+			s.log.Error("nightly catch-up failed", "error", err)
 		}
 	})
 }
@@ -175,5 +175,5 @@ type cronLogger struct{ log *slog.Logger }
 func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
 
 func (l cronLogger) Error(err error, msg string, kv ...any) {
-	l.log.Error("cron: "+msg, append(kv, "err", err)...)
+	l.log.Error("cron: "+msg, append(kv, "error", err)...)
 }

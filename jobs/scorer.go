@@ -239,7 +239,7 @@ func (s *Scorer) lock(ctx context.Context, key string) (unlock func(), skip stri
 	case errors.Is(err, context.DeadlineExceeded):
 		return nil, "lock held by another run"
 	default:
-		s.logger().Warn("job lock unavailable; relying on job_runs", "key", key, "err", err)
+		s.logger().Warn("job lock unavailable; relying on job_runs", "key", key, "error", err)
 		return func() {}, ""
 	}
 }
