@@ -170,8 +170,10 @@ func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Durat
 // forever. A session store that is down costs the ordering, not the update.
 func (b *Bot) takeTurn(ctx context.Context, chatID, updateID int64, settle time.Duration) (unlock func(), err error) {
 	s := b.opt.Sessions
-	queued := s.Arrive(ctx, chatID, updateID, b.opt.LockTTL+b.opt.OrderWait) == nil
-	if queued && settle > 0 {
+	// Polling (settle 0) is one process that already applies a chat's
+	// updates in order: only webhook deliveries use the waiting room.
+	queued := settle > 0 && s.Arrive(ctx, chatID, updateID, b.opt.LockTTL+b.opt.OrderWait) == nil
+	if queued {
 		sleep(ctx, settle)
 	}
 	key := "chat:" + strconv.FormatInt(chatID, 10)
