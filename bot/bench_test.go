@@ -64,7 +64,7 @@ func newBenchRig(b *testing.B, back storagetest.Backend, sessions session.Store)
 		b.Fatal(err)
 	}
 	b.Cleanup(emu.Close)
-	api, err := tgbotapi.NewBotAPIWithAPIEndpoint(emu.Token(), emu.Endpoint())
+	api, err := tgbotapi.NewBotAPIWithClient(emu.Token(), emu.Endpoint(), sender.HTTPClient(30*time.Second))
 	if err != nil {
 		b.Fatal(err)
 	}

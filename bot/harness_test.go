@@ -95,7 +95,7 @@ func newRig(t *testing.T, e *env, emu *botapitest.Server) *rig {
 		}
 		t.Cleanup(emu.Close)
 	}
-	api, err := tgbotapi.NewBotAPIWithAPIEndpoint(emu.Token(), emu.Endpoint())
+	api, err := tgbotapi.NewBotAPIWithClient(emu.Token(), emu.Endpoint(), sender.HTTPClient(30*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}

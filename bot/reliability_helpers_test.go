@@ -201,6 +201,10 @@ func sleepCtx(ctx context.Context, d time.Duration) {
 }
 
 // postUpdate POSTs one update as Telegram does and returns the status.
+// webhookClient posts updates as Telegram does: over kept-alive
+// connections (Telegram keeps up to max_connections of them, at most 100).
+var webhookClient = sender.HTTPClient(30 * time.Second)
+
 func postUpdate(t testing.TB, url, secret string, u tgbotapi.Update) int {
 	body, err := json.Marshal(u)
 	if err != nil {
@@ -220,7 +224,7 @@ func postRaw(t testing.TB, method, url, secret string, body []byte) int {
 	if secret != "" {
 		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := webhookClient.Do(req)
 	if err != nil {
 		t.Errorf("%s %s: %v", method, url, err)
 		return 0

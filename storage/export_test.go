@@ -19,3 +19,18 @@ func (s *Store) CountForTest(ctx context.Context, table, query string, args ...a
 	err := s.db.WithContext(ctx).Table(table).Where(query, args...).Count(&n).Error
 	return n, err
 }
+
+// IsolationForTest returns the isolation level a transaction of s runs at
+// on MySQL (e.g. "READ-COMMITTED"); MariaDB before 11.1 names the variable
+// tx_isolation, MySQL 8 transaction_isolation.
+func (s *Store) IsolationForTest(ctx context.Context) (string, error) {
+	var level string
+	err := s.Tx(ctx, func(tx *Tx) error {
+		err := tx.db.Raw("SELECT @@transaction_isolation").Scan(&level).Error
+		if err != nil {
+			err = tx.db.Raw("SELECT @@tx_isolation").Scan(&level).Error
+		}
+		return err
+	})
+	return level, err
+}

@@ -97,8 +97,9 @@ type NewResponse struct {
 }
 
 // answerRow is a row of answers. ServiceCode and SubmittedAt are copied
-// from the response so scoring can group by service and element over a time
-// range without a join.
+// from the response when it is submitted (empty until then), so scoring can
+// group submitted answers by service and element over a time range without
+// a join.
 type answerRow struct {
 	ID          int64      `gorm:"column:id;primaryKey"`
 	ResponseID  int64      `gorm:"column:response_id"`

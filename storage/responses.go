@@ -134,13 +134,6 @@ func (tx *Tx) lockResponse(responseID int64) (Response, error) {
 // ErrResponseClosed (submitted or abandoned), ErrInvalidValue (a value
 // that is not UTF-8 or longer than MaxValueBytes; nothing is written).
 func (tx *Tx) SaveChanges(responseID int64, changes []survey.Change, at time.Time) error {
-	r, err := tx.lockResponse(responseID)
-	if err != nil {
-		return fmt.Errorf("save answers: %w", err)
-	}
-	if r.Status != StatusInProgress {
-		return fmt.Errorf("save answers of response %d (%s): %w", responseID, r.Status, ErrResponseClosed)
-	}
 	at = utcMilli(at)
 	var deletes []string
 	var upserts []answerRow
@@ -154,7 +147,20 @@ func (tx *Tx) SaveChanges(responseID int64, changes []survey.Change, at time.Tim
 		}
 		upserts = append(upserts, answerRow{ResponseID: responseID, Question: c.Question, Element: c.Element,
 			Value: c.Answer.Value, Score: c.Answer.Score, Skipped: c.Answer.Skipped,
-			AnsweredAt: at, ServiceCode: r.ServiceCode})
+			AnsweredAt: at})
+	}
+	// One statement checks the response is open, locks its row until the
+	// end of the transaction (as Submit and Abandon do) and stamps it.
+	res := tx.db.Model(&Response{}).Where("id = ? AND status = ?", responseID, StatusInProgress).Update("updated_at", at)
+	if res.Error != nil {
+		return fmt.Errorf("save answers: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		r, err := tx.Response(responseID)
+		if err != nil {
+			return fmt.Errorf("save answers: %w", err)
+		}
+		return fmt.Errorf("save answers of response %d (%s): %w", responseID, r.Status, ErrResponseClosed)
 	}
 	if len(deletes) > 0 {
 		err := tx.db.Where("response_id = ? AND question IN ?", responseID, deletes).Delete(&answerRow{}).Error
@@ -170,9 +176,6 @@ func (tx *Tx) SaveChanges(responseID int64, changes []survey.Change, at time.Tim
 		if err != nil {
 			return fmt.Errorf("save answers: upsert: %w", err)
 		}
-	}
-	if err := tx.db.Model(&Response{}).Where("id = ?", responseID).Update("updated_at", at).Error; err != nil {
-		return fmt.Errorf("save answers: %w", err)
 	}
 	return nil
 }
@@ -231,7 +234,8 @@ func (tx *Tx) Submit(responseID int64, at time.Time) error {
 	if err != nil {
 		return fmt.Errorf("submit response %d: %w", responseID, err)
 	}
-	err = tx.db.Model(&answerRow{}).Where("response_id = ?", responseID).Update("submitted_at", at).Error
+	err = tx.db.Model(&answerRow{}).Where("response_id = ?", responseID).
+		Updates(map[string]any{"submitted_at": at, "service_code": r.ServiceCode}).Error
 	if err != nil {
 		return fmt.Errorf("submit response %d: stamp answers: %w", responseID, err)
 	}

@@ -11,6 +11,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -159,7 +161,12 @@ func (s *Store) dialector(driver, dsn string) (gorm.Dialector, int, error) {
 			return nil, 0, fmt.Errorf("open mysql database %s: %w", redactDSN(driver, dsn), err)
 		}
 		s.secret = cfg.Passwd
-		return mysql.New(mysql.Config{DSNConfig: cfg}), 20, nil
+		conn, err := gomysql.NewConnector(cfg)
+		if err != nil {
+			return nil, 0, fmt.Errorf("open mysql database %s: %w", redactDSN(driver, dsn), err)
+		}
+		pool := sql.OpenDB(readCommitted{conn})
+		return mysql.New(mysql.Config{DSNConfig: cfg, Conn: pool}), 20, nil
 	case DriverSQLite:
 		if dsn == "" {
 			return nil, 0, errors.New("open sqlite database: empty file path")
@@ -187,7 +194,34 @@ func mysqlConfig(dsn string) (*gomysql.Config, error) {
 	if !strings.Contains(dsn, "interpolateParams=") {
 		cfg.InterpolateParams = true
 	}
+	// An UPDATE reports the rows it matched, as on SQLite, not only those
+	// whose values changed: a guarded update's count then says whether the
+	// guard held.
+	cfg.ClientFoundRows = true
 	return cfg, nil
+}
+
+// readCommitted opens MySQL connections whose transactions run at READ
+// COMMITTED (see Store.Tx), set once per connection rather than by a
+// statement before every transaction.
+type readCommitted struct{ driver.Connector }
+
+// Connect opens a connection and sets its isolation level.
+func (c readCommitted) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ex, ok := conn.(driver.ExecerContext)
+	if !ok {
+		_ = conn.Close()
+		return nil, errors.New("mysql driver: connection cannot execute statements")
+	}
+	if _, err := ex.ExecContext(ctx, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", nil); err != nil {
+		_ = conn.Close()
+		return nil, fmt.Errorf("set isolation level: %w", err)
+	}
+	return conn, nil
 }
 
 // sqliteDSN appends the pragmas and the immediate transaction mode to a

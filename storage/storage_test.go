@@ -356,3 +356,21 @@ func BenchmarkAnswerStep(b *testing.B) {
 		})
 	}
 }
+
+// TestMySQLReadCommitted: every pooled MySQL connection runs its
+// transactions at READ COMMITTED (set once per connection, not per
+// transaction), including connections opened after the first.
+func TestMySQLReadCommitted(t *testing.T) {
+	st := storagetest.MySQLBackend(t).MustOpen(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for range 5 { // several at once: several connections
+		wg.Go(func() {
+			level, err := st.IsolationForTest(ctx)
+			if err != nil || level != "READ-COMMITTED" {
+				t.Errorf("isolation = %q, %v; want READ-COMMITTED", level, err)
+			}
+		})
+	}
+	wg.Wait()
+}

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -27,13 +26,10 @@ type Tx struct {
 // the same unique key wait for each other instead of deadlocking, and a
 // re-read after a duplicate-key error sees the winner's row.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
-	var opts []*sql.TxOptions
-	if s.dialect == DriverMySQL {
-		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
-	}
+	// (MySQL connections are opened at READ COMMITTED; see readCommitted.)
 	err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
 		return fn(&Tx{db: db, s: s})
-	}, opts...)
+	})
 	return s.scrub(err)
 }
 
@@ -93,21 +89,14 @@ func (tx *Tx) exists(model any, query string, args ...any) (bool, error) {
 }
 
 // updateOne applies updates to the rows matching the condition and returns
-// ErrNotFound when none matches. (MySQL reports 0 affected rows for an
-// update that changes nothing, so a miss is confirmed with a read.)
+// ErrNotFound when none matches (both backends count matched rows; see
+// mysqlConfig).
 func (tx *Tx) updateOne(model any, updates map[string]any, query string, args ...any) error {
 	res := tx.db.Model(model).Where(query, args...).Updates(updates)
 	if res.Error != nil {
 		return res.Error
 	}
-	if res.RowsAffected > 0 {
-		return nil
-	}
-	ok, err := tx.exists(model, query, args...)
-	if err != nil {
-		return err
-	}
-	if !ok {
+	if res.RowsAffected == 0 {
 		return ErrNotFound
 	}
 	return nil

@@ -66,7 +66,7 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger) (svc 
 	if cfg.TelegramToken == "" {
 		return nil, errors.New("TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKEN_FILE) is required: the token @BotFather gave the bot")
 	}
-	s.api, err = tgbotapi.NewBotAPIWithClient(cfg.TelegramToken, cfg.TelegramAPIEndpoint, &http.Client{Timeout: 70 * time.Second})
+	s.api, err = tgbotapi.NewBotAPIWithClient(cfg.TelegramToken, cfg.TelegramAPIEndpoint, sender.HTTPClient(70*time.Second))
 	if err != nil {
 		return nil, fmt.Errorf("connect to the Bot API: %s", cfg.Redact(err.Error()))
 	}
