@@ -16,7 +16,6 @@ import (
 
 	mysqldrv "github.com/go-sql-driver/mysql"
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-	"github.com/redis/go-redis/v9"
 	"golang.org/x/time/rate"
 
 	"github.com/kotasolok/egovpulse/bot"
@@ -143,8 +142,8 @@ func (r *benchRig) benchPress(b *testing.B, id int64, label string) {
 
 // BenchmarkResidentsSKM: benchResidents() residents answer skm at once through
 // the webhook; reported: answers/s, server-side p50/p99 per update, and the
-// floor (one autocommit INSERT plus the Redis lock and session operations
-// per answer at the same concurrency).
+// floor (one autocommit INSERT plus the Redis operations of an answer, at
+// the same concurrency).
 func BenchmarkResidentsSKM(b *testing.B) {
 	back := storagetest.MySQLBackend(b)
 	redisURL := sessiontest.RedisURL(b)
@@ -189,7 +188,7 @@ func BenchmarkResidentsSKM(b *testing.B) {
 	p50, p99 := r.quantiles()
 	b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
-	b.ReportMetric(benchFloor(b, back, client, prefix, benchResidents(), len(answers)), "floor-answers/s")
+	b.ReportMetric(benchFloor(b, back, sessions, benchResidents(), len(answers)), "floor-answers/s")
 }
 
 // benchSetup has every resident start the visit and consent (untimed).
@@ -243,35 +242,41 @@ func (r *benchRig) quantiles() (p50, p99 time.Duration) {
 }
 
 // benchFloor runs, at the same concurrency, what one answer minimally costs:
-// the lock SET NX and its release, the session GET and SET, and one
-// autocommit INSERT; it returns answers/s.
-func benchFloor(b *testing.B, back storagetest.Backend, rc *redis.Client, prefix string, residents, perResident int) float64 {
+// the session-store operations a webhook answer makes (join the chat's
+// waiting room, take the turn with the session, end it saving the session)
+// and one autocommit INSERT; it returns answers/s.
+func benchFloor(b *testing.B, back storagetest.Backend, sessions session.Store, residents, perResident int) float64 {
 	db := benchOpen(b, back.DSN)
 	ctx := context.Background()
 	if _, err := db.ExecContext(ctx, "CREATE TABLE bench_floor (id BIGINT AUTO_INCREMENT PRIMARY KEY, response_id BIGINT NOT NULL, question VARCHAR(64) NOT NULL, value TEXT NOT NULL, answered_at DATETIME(3) NOT NULL)"); err != nil {
 		b.Fatal(err)
 	}
-	session := []byte(fmt.Sprintf(`{"stage":"survey","survey":{"answers":{%q:%q}}}`, "usia", "61_plus"))
+	data := []byte(fmt.Sprintf(`{"stage":"survey","survey":{"answers":{%q:%q}}}`, "usia", "61_plus"))
+	var updateID atomic.Int64
 	start := time.Now()
 	var wg sync.WaitGroup
 	for n := range residents {
 		wg.Go(func() {
-			lock, key := fmt.Sprintf("%sfloor:lock:%d", prefix, n), fmt.Sprintf("%sfloor:session:%d", prefix, n)
+			chat := int64(-1 - n) // no resident of the pipeline run has it
 			for q := range perResident {
-				if err := rc.SetNX(ctx, lock, "x", 30*time.Second).Err(); err != nil {
+				id := updateID.Add(1)
+				if err := sessions.Arrive(ctx, chat, id, time.Minute); err != nil {
 					b.Error(err)
 					return
 				}
-				_, _ = rc.Get(ctx, key).Bytes()
+				t, _, ok, err := sessions.TryTurn(ctx, chat, id, 30*time.Second)
+				if err != nil || !ok {
+					b.Errorf("floor turn: ok %v, %v", ok, err)
+					return
+				}
 				if _, err := db.ExecContext(ctx, "INSERT INTO bench_floor (response_id, question, value, answered_at) VALUES (?, ?, ?, ?)", n, fmt.Sprint("q", q), "3", time.Now().UTC()); err != nil {
 					b.Error(err)
 					return
 				}
-				if err := rc.Set(ctx, key, session, time.Hour).Err(); err != nil {
+				save := session.Session{ChatID: chat, Version: t.Session.Version, Data: data}
+				if _, err := sessions.EndTurn(ctx, t, &save, time.Hour); err != nil {
 					b.Error(err)
-				}
-				if err := rc.Del(ctx, lock).Err(); err != nil {
-					b.Error(err)
+					return
 				}
 			}
 		})

@@ -14,8 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"slices"
-	"strconv"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -121,13 +121,17 @@ func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Durat
 		// Nothing we act on (e.g. a channel post): remember it as handled.
 		return ignoreSeen(b.opt.Store.ApplyUpdate(ctx, int64(upd.UpdateID), func(*storage.Tx) error { return nil }))
 	}
-	unlock, err := b.takeTurn(ctx, chatID, int64(upd.UpdateID), settle)
+	held, err := b.takeTurn(ctx, chatID, int64(upd.UpdateID), settle)
 	if err != nil {
 		return err
 	}
-	defer unlock()
+	// The turn ends (session saved, lock released) after the replies are
+	// queued, so one chat's replies leave in the order of its updates.
+	var save *session.Session
+	drop := false
+	defer func() { b.endTurn(ctx, held, save, drop) }()
 
-	st, version, err := b.loadChat(ctx, chatID, user)
+	st, version, err := b.loadChat(ctx, held, user)
 	if err != nil {
 		return err
 	}
@@ -138,15 +142,11 @@ func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Durat
 	})
 	if errors.Is(err, storage.ErrUpdateSeen) {
 		b.log.Debug("update already applied", "update_id", upd.UpdateID)
-		if int64(upd.UpdateID) > st.LastUpdate {
-			// Committed, but the session was not saved after it (the
-			// process died in between): rebuild from the database next time.
-			// (update_ids only jump back after a week of silence, when the
-			// sessions have expired anyway.)
-			if derr := b.opt.Sessions.Delete(ctx, chatID); derr != nil {
-				b.log.Warn("drop stale session", "chat_id", chatID, "error", derr)
-			}
-		}
+		// Committed, but the session was not saved after it (the process
+		// died in between): rebuild from the database next time.
+		// (update_ids only jump back after a week of silence, when the
+		// sessions have expired anyway.)
+		drop = int64(upd.UpdateID) > st.LastUpdate
 		if upd.CallbackQuery != nil {
 			b.answerCallback(upd.CallbackQuery.ID, "")
 		}
@@ -156,55 +156,89 @@ func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Durat
 		return fmt.Errorf("apply update %d: %w", upd.UpdateID, err)
 	}
 	t.st.LastUpdate = int64(upd.UpdateID)
-	b.saveChat(ctx, chatID, version, t.st)
+	if data, err := json.Marshal(t.st); err != nil {
+		b.log.Error("encode session", "chat_id", chatID, "error", err)
+		drop = true
+	} else {
+		save = &session.Session{ChatID: chatID, Version: version, Data: data}
+	}
 	for _, m := range t.out {
 		b.opt.Outbox.Enqueue(m)
 	}
 	return nil
 }
 
-// takeTurn waits for the chat's turn: its lock, held while no smaller
+// takeTurn waits for the chat's turn: its lock, taken only while no smaller
 // update id of the same chat waits in another request (several replicas
 // may receive one chat's updates at once). A waiting id that does not move
 // within OrderWait is given up on (its replica died), so nothing waits
-// forever. A session store that is down costs the ordering, not the update.
-func (b *Bot) takeTurn(ctx context.Context, chatID, updateID int64, settle time.Duration) (unlock func(), err error) {
+// forever. A waiting room that cannot be joined costs the ordering, not
+// the update.
+func (b *Bot) takeTurn(ctx context.Context, chatID, updateID int64, settle time.Duration) (session.Turn, error) {
 	s := b.opt.Sessions
 	// Polling (settle 0) is one process that already applies a chat's
 	// updates in order: only webhook deliveries use the waiting room.
-	queued := settle > 0 && s.Arrive(ctx, chatID, updateID, b.opt.LockTTL+b.opt.OrderWait) == nil
-	if queued {
+	var waiting int64
+	if settle > 0 && s.Arrive(ctx, chatID, updateID, b.opt.LockTTL+b.opt.OrderWait) == nil {
+		waiting = updateID
 		sleep(ctx, settle)
 	}
-	key := "chat:" + strconv.FormatInt(chatID, 10)
 	deadline := time.Now().Add(b.opt.OrderWait)
-	for {
-		unlock, err := s.Lock(ctx, key, b.opt.LockTTL)
-		if err != nil {
-			if queued {
-				_ = s.Depart(context.WithoutCancel(ctx), chatID, updateID)
-			}
-			return nil, fmt.Errorf("lock chat: %w", err)
+	for attempt := 0; ; attempt++ {
+		t, head, ok, err := s.TryTurn(ctx, chatID, waiting, b.opt.LockTTL)
+		if err == nil && ok {
+			return t, nil
 		}
-		head, herr := s.Head(ctx, chatID)
-		switch {
-		case !queued || herr != nil || head == 0 || head >= updateID:
-		case time.Now().After(deadline):
+		if err == nil && head != 0 && time.Now().After(deadline) {
 			b.log.Warn("an earlier update of the chat never came; going on", "chat_id", chatID, "update_id", updateID, "waiting", head)
 			_ = s.Depart(ctx, chatID, head)
-		default:
-			unlock()
-			sleep(ctx, 5*time.Millisecond)
 			continue
 		}
-		return func() {
-			if queued {
-				if err := s.Depart(context.WithoutCancel(ctx), chatID, updateID); err != nil {
-					b.log.Warn("leave the chat's waiting room", "chat_id", chatID, "error", err)
-				}
+		if err == nil {
+			err = turnBackoff(ctx, attempt)
+		}
+		if err != nil {
+			if waiting != 0 {
+				_ = s.Depart(context.WithoutCancel(ctx), chatID, updateID)
 			}
-			unlock()
-		}, nil
+			return session.Turn{}, fmt.Errorf("take the chat's turn: %w", err)
+		}
+	}
+}
+
+// turnBackoff waits before another try at a busy chat: 1 ms, doubling up to
+// 32 ms, with jitter; ctx's error if it ends first.
+func turnBackoff(ctx context.Context, attempt int) error {
+	d := time.Millisecond << min(attempt, 5)
+	t := time.NewTimer(d/2 + rand.N(d/2+1))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// endTurn ends the chat's turn, saving the state when save is set. A failed
+// save only costs a rebuild from the database on the next update, so it is
+// logged, not returned; drop deletes the stored session instead.
+func (b *Bot) endTurn(ctx context.Context, t session.Turn, save *session.Session, drop bool) {
+	if drop {
+		save = nil
+		if err := b.opt.Sessions.Delete(context.WithoutCancel(ctx), t.ChatID); err != nil {
+			b.log.Warn("drop stale session", "chat_id", t.ChatID, "error", err)
+		}
+	}
+	_, err := b.opt.Sessions.EndTurn(ctx, t, save, b.opt.SessionTTL)
+	if err == nil {
+		return
+	}
+	b.log.Warn("end the chat's turn; the session will be rebuilt from the database", "chat_id", t.ChatID, "error", err)
+	if save != nil {
+		if derr := b.opt.Sessions.Delete(context.WithoutCancel(ctx), t.ChatID); derr != nil {
+			b.log.Warn("drop stale session", "chat_id", t.ChatID, "error", derr)
+		}
 	}
 }
 
@@ -230,45 +264,21 @@ func updateChat(upd tgbotapi.Update) (int64, *tgbotapi.User) {
 	return 0, nil
 }
 
-// loadChat returns the chat's conversation state and its session version
-// (0 when it was rebuilt from the database).
-func (b *Bot) loadChat(ctx context.Context, chatID int64, user *tgbotapi.User) (*chatState, int64, error) {
-	var keep int64 // the version to compare against when the stored session is replaced
-	sess, err := b.opt.Sessions.Get(ctx, chatID)
-	switch {
-	case err == nil:
+// loadChat returns the chat's conversation state and the session version
+// to save it over (0 when it was rebuilt from the database).
+func (b *Bot) loadChat(ctx context.Context, t session.Turn, user *tgbotapi.User) (*chatState, int64, error) {
+	if t.Found {
 		var st chatState
-		if jerr := json.Unmarshal(sess.Data, &st); jerr == nil {
-			return &st, sess.Version, nil
+		if err := json.Unmarshal(t.Session.Data, &st); err == nil {
+			return &st, t.Session.Version, nil
 		}
-		b.log.Warn("unreadable session, rebuilding from the database", "chat_id", chatID)
-		keep = sess.Version
-	case !errors.Is(err, session.ErrNotFound):
-		// The session store is down: the database is the truth, go on without it.
-		b.log.Warn("session store unavailable, rebuilding from the database", "chat_id", chatID, "error", err)
+		b.log.Warn("unreadable session, rebuilding from the database", "chat_id", t.ChatID)
 	}
 	st, err := b.rebuild(ctx, user)
 	if err != nil {
 		return nil, 0, fmt.Errorf("rebuild session: %w", err)
 	}
-	return st, keep, nil
-}
-
-// saveChat stores the state after a committed turn. A failure only costs a
-// rebuild from the database on the next update, so it is logged, not returned.
-func (b *Bot) saveChat(ctx context.Context, chatID, version int64, st *chatState) {
-	data, err := json.Marshal(st)
-	if err != nil {
-		b.log.Error("encode session", "chat_id", chatID, "error", err)
-		return
-	}
-	_, err = b.opt.Sessions.Put(ctx, session.Session{ChatID: chatID, Version: version, Data: data}, b.opt.SessionTTL)
-	if err != nil {
-		b.log.Warn("save session; it will be rebuilt from the database", "chat_id", chatID, "error", err)
-		if derr := b.opt.Sessions.Delete(ctx, chatID); derr != nil {
-			b.log.Warn("drop stale session", "chat_id", chatID, "error", derr)
-		}
-	}
+	return st, t.Session.Version, nil
 }
 
 // rebuild reconstructs a conversation from the database: the respondent, the

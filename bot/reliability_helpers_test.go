@@ -200,11 +200,11 @@ func sleepCtx(ctx context.Context, d time.Duration) {
 	}
 }
 
-// postUpdate POSTs one update as Telegram does and returns the status.
 // webhookClient posts updates as Telegram does: over kept-alive
 // connections (Telegram keeps up to max_connections of them, at most 100).
 var webhookClient = sender.HTTPClient(30 * time.Second)
 
+// postUpdate POSTs one update as Telegram does and returns the status.
 func postUpdate(t testing.TB, url, secret string, u tgbotapi.Update) int {
 	body, err := json.Marshal(u)
 	if err != nil {

@@ -12,18 +12,10 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// putScript is Put's compare-and-set: the session is a hash {v: version,
-// d: data}; a missing key has version 0. Returns the new version, or -1 on
-// a mismatch.
-const putScript = `
-local cur = redis.call('HGET', KEYS[1], 'v')
-if not cur then cur = '0' end
-if cur ~= ARGV[1] then return -1 end
-local nv = tonumber(cur) + 1
-redis.call('HSET', KEYS[1], 'v', tostring(nv), 'd', ARGV[2])
-local ttl = tonumber(ARGV[3])
-if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) else redis.call('PERSIST', KEYS[1]) end
-return nv`
+// putScript is Put's compare-and-set (see casLua): it returns the new
+// version, or -1 on a mismatch.
+const putScript = casLua + `
+return cas(KEYS[1], ARGV[1], ARGV[2], ARGV[3])`
 
 // unlockScript deletes a lock only if it still holds our token.
 const unlockScript = `
@@ -41,6 +33,8 @@ type Redis struct {
 	prefix string
 	put    *redis.Script
 	unlock *redis.Script
+	// tryTurn and endTurn are the turn scripts (turn.go).
+	tryTurn, endTurn *redis.Script
 }
 
 var _ Store = (*Redis)(nil)
@@ -48,7 +42,8 @@ var _ Store = (*Redis)(nil)
 // NewRedis returns a Store on client whose keys all start with prefix
 // (e.g. "egovpulse:").
 func NewRedis(client *redis.Client, prefix string) *Redis {
-	return &Redis{c: client, prefix: prefix, put: redis.NewScript(putScript), unlock: redis.NewScript(unlockScript)}
+	return &Redis{c: client, prefix: prefix, put: redis.NewScript(putScript), unlock: redis.NewScript(unlockScript),
+		tryTurn: redis.NewScript(tryTurnScript), endTurn: redis.NewScript(endTurnScript)}
 }
 
 // OpenRedis returns a client for a URL of the form redis://host:port/db

@@ -63,6 +63,12 @@ type Store interface {
 	Arrive(ctx context.Context, chatID, updateID int64, ttl time.Duration) error
 	Depart(ctx context.Context, chatID, updateID int64) error
 	Head(ctx context.Context, chatID int64) (int64, error)
+	// TryTurn tries once to take a chat's turn: its lock and, in the same
+	// step, its session; with updateID > 0 only if no smaller id waits in
+	// the chat's waiting room. EndTurn saves the session (when save is not
+	// nil), leaves the waiting room and releases the lock. See turn.go.
+	TryTurn(ctx context.Context, chatID, updateID int64, ttl time.Duration) (t Turn, head int64, ok bool, err error)
+	EndTurn(ctx context.Context, t Turn, save *Session, ttl time.Duration) (Session, error)
 }
 
 // Backoff bounds for Lock's polling.
