@@ -253,38 +253,10 @@ func benchFloor(b *testing.B, back storagetest.Backend, sessions session.Store, 
 	if _, err := db.ExecContext(ctx, "CREATE TABLE bench_floor (id BIGINT AUTO_INCREMENT PRIMARY KEY, response_id BIGINT NOT NULL, question VARCHAR(64) NOT NULL, value TEXT NOT NULL, answered_at DATETIME(3) NOT NULL)"); err != nil {
 		b.Fatal(err)
 	}
-	data := []byte(fmt.Sprintf(`{"stage":"survey","survey":{"answers":{%q:%q}}}`, "usia", "61_plus"))
-	var updateID atomic.Int64
-	start := time.Now()
-	var wg sync.WaitGroup
-	for n := range residents {
-		wg.Go(func() {
-			chat := int64(-1 - n) // no resident of the pipeline run has it
-			for q := range perResident {
-				id := updateID.Add(1)
-				if err := sessions.Arrive(ctx, chat, id, time.Minute); err != nil {
-					b.Error(err)
-					return
-				}
-				t, _, ok, err := sessions.TryTurn(ctx, chat, id, 30*time.Second)
-				if err != nil || !ok {
-					b.Errorf("floor turn: ok %v, %v", ok, err)
-					return
-				}
-				if _, err := db.ExecContext(ctx, "INSERT INTO bench_floor (response_id, question, value, answered_at) VALUES (?, ?, ?, ?)", n, fmt.Sprint("q", q), "3", time.Now().UTC()); err != nil {
-					b.Error(err)
-					return
-				}
-				save := session.Session{ChatID: chat, Version: t.Session.Version, Data: data}
-				if _, err := sessions.EndTurn(ctx, t, &save, time.Hour); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return float64(residents*perResident) / time.Since(start).Seconds()
+	return benchTurns(b, sessions, residents, perResident, -1, 0, func(n, q int, _ int64) error {
+		_, err := db.ExecContext(ctx, "INSERT INTO bench_floor (response_id, question, value, answered_at) VALUES (?, ?, ?, ?)", n, fmt.Sprint("q", q), "3", time.Now().UTC())
+		return err
+	})
 }
 
 // benchTxFloor is the floor of exactly-once storage, for comparison: the
@@ -308,14 +280,26 @@ func benchTxFloor(b *testing.B, back storagetest.Backend, sessions session.Store
 			b.Fatal(err)
 		}
 	}
+	return benchTurns(b, sessions, residents, perResident, -1_000_000, 1<<40, func(n, q int, updateID int64) error {
+		return benchTxAnswer(ctx, db, updateID, ids[n], fmt.Sprint("q", q))
+	})
+}
+
+// benchTurns has residents answer perResident times each at once, each
+// answer in a chat turn as a webhook update takes it (join the waiting
+// room, take the turn, run work, end the turn saving a session); chats are
+// numbered down from chatBase, update ids up from idBase (both apart from
+// the pipeline's). It returns answers/s.
+func benchTurns(b *testing.B, sessions session.Store, residents, perResident int, chatBase, idBase int64, work func(n, q int, updateID int64) error) float64 {
+	ctx := context.Background()
 	data := []byte(fmt.Sprintf(`{"stage":"survey","survey":{"answers":{%q:%q}}}`, "usia", "61_plus"))
 	var updateID atomic.Int64
-	updateID.Store(1 << 40) // far from the pipeline's ids
+	updateID.Store(idBase)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for n := range residents {
 		wg.Go(func() {
-			chat := int64(-1_000_000 - n)
+			chat := chatBase - int64(n)
 			for q := range perResident {
 				id := updateID.Add(1)
 				if err := sessions.Arrive(ctx, chat, id, time.Minute); err != nil {
@@ -324,10 +308,10 @@ func benchTxFloor(b *testing.B, back storagetest.Backend, sessions session.Store
 				}
 				t, _, ok, err := sessions.TryTurn(ctx, chat, id, 30*time.Second)
 				if err != nil || !ok {
-					b.Errorf("tx floor turn: ok %v, %v", ok, err)
+					b.Errorf("floor turn: ok %v, %v", ok, err)
 					return
 				}
-				if err := benchTxAnswer(ctx, db, id, ids[n], fmt.Sprint("q", q)); err != nil {
+				if err := work(n, q, id); err != nil {
 					b.Error(err)
 					return
 				}

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -195,7 +194,8 @@ func (b *Bot) takeTurn(ctx context.Context, chatID, updateID int64, settle time.
 			continue
 		}
 		if err == nil {
-			err = turnBackoff(ctx, attempt)
+			// A busy chat is tried again after 1 ms, doubling up to 32 ms.
+			err = session.Backoff(ctx, attempt, time.Millisecond, 32*time.Millisecond)
 		}
 		if err != nil {
 			if waiting != 0 {
@@ -203,20 +203,6 @@ func (b *Bot) takeTurn(ctx context.Context, chatID, updateID int64, settle time.
 			}
 			return session.Turn{}, fmt.Errorf("take the chat's turn: %w", err)
 		}
-	}
-}
-
-// turnBackoff waits before another try at a busy chat: 1 ms, doubling up to
-// 32 ms, with jitter; ctx's error if it ends first.
-func turnBackoff(ctx context.Context, attempt int) error {
-	d := time.Millisecond << min(attempt, 5)
-	t := time.NewTimer(d/2 + rand.N(d/2+1))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 

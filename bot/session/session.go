@@ -77,11 +77,11 @@ const (
 	maxLockWait = 100 * time.Millisecond
 )
 
-// waitBackoff sleeps before the given retry (exponential with jitter) and
-// returns ctx's error if it ends first.
-func waitBackoff(ctx context.Context, attempt int) error {
-	d := minLockWait << min(attempt, 6)
-	d = min(d, maxLockWait)
+// Backoff sleeps before the given retry (0, 1, …): base doubled per
+// attempt up to ceiling, with jitter (half to all of it); it returns ctx's
+// error if ctx ends first.
+func Backoff(ctx context.Context, attempt int, base, ceiling time.Duration) error {
+	d := min(base<<min(attempt, 16), ceiling)
 	d = d/2 + mrand.N(d/2+1)
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -105,7 +105,7 @@ func acquire(ctx context.Context, key string, try func() (bool, error), release 
 			var once sync.Once
 			return func() { once.Do(release) }, nil
 		}
-		if err := waitBackoff(ctx, attempt); err != nil {
+		if err := Backoff(ctx, attempt, minLockWait, maxLockWait); err != nil {
 			return nil, fmt.Errorf("lock %q: %w", key, err)
 		}
 	}
