@@ -296,19 +296,21 @@ func TestSessionFlushMidSurvey(t *testing.T) {
 	})
 }
 
-// lossySessions is a session store whose next Put, once armed, is lost: as
-// when the process dies after the database commit but before it saves the
-// session.
+// lossySessions is a session store whose next session save, once armed, is
+// lost: as when the process dies after the database commit but before it
+// saves the session (the chat's lock is released, as its expiry would).
 type lossySessions struct {
 	session.Store
-	drop atomic.Bool
+	drop    atomic.Bool
+	dropped atomic.Int32
 }
 
-func (l *lossySessions) Put(ctx context.Context, s session.Session, ttl time.Duration) (session.Session, error) {
-	if l.drop.CompareAndSwap(true, false) {
-		return s, nil
+func (l *lossySessions) EndTurn(ctx context.Context, t session.Turn, save *session.Session, ttl time.Duration) (session.Session, error) {
+	if save != nil && l.drop.CompareAndSwap(true, false) {
+		l.dropped.Add(1)
+		save = nil
 	}
-	return l.Store.Put(ctx, s, ttl)
+	return l.Store.EndTurn(ctx, t, save, ttl)
 }
 
 // TestCrashBetweenCommitAndSessionSave: an update is committed but its
@@ -329,6 +331,9 @@ func TestCrashBetweenCommitAndSessionSave(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitDelivered(t, r.emu, id, 2)
+		if lossy.dropped.Load() != 1 {
+			t.Fatal("the session save after the first answer was not lost: the test tests nothing")
+		}
 		before := u.LastMessage().ID
 		next := u.Send("2") // meant for jenis_kelamin
 		waitDelivered(t, r.emu, next, 1)
@@ -350,5 +355,53 @@ func TestCrashBetweenCommitAndSessionSave(t *testing.T) {
 		} else if got["jenis_kelamin"] != want["jenis_kelamin"] {
 			t.Errorf("jenis_kelamin stored %q, want %q", got["jenis_kelamin"], want["jenis_kelamin"])
 		}
+	})
+}
+
+// TestUnreadableSessionRebuilt: a session that no longer decodes (a bad
+// write, an incompatible old version) is rebuilt from the database: the
+// resident is asked to continue, nothing is stored from the message that
+// met it, and the survey goes on at the right question.
+func TestUnreadableSessionRebuilt(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		r := newRig(t, e, nil)
+		r.poll()
+		u := r.emu.User(7010)
+		w, m, q := firstQuestion(t, e, u, "ktp")
+		var typed []string
+		for range 2 {
+			w.answer(m, q, typical(q))
+			typed = append(typed, typical(q))
+			m, q = w.next()
+		}
+		ctx := context.Background()
+		cur, err := e.sessions.Get(ctx, u.ID())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.sessions.Put(ctx, session.Session{ChatID: u.ID(), Version: cur.Version, Data: []byte(`{"stage":`)}, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		before := u.LastMessage().ID
+		u.Send(typical(q))
+		ask := wait(t, u, "the continue question", func(m botapitest.Message) bool {
+			return m.ID > before && botapitest.HasButton("▶️ Lanjutkan")(m)
+		})
+		if got := openAnswers(t, e, u.ID(), "skm"); len(got) != len(typed) {
+			t.Errorf("%d answers stored after the unreadable session, want %d (the message that met it is not applied)", len(got), len(typed))
+		}
+		if err := u.PressIn(ask.ID, "▶️ Lanjutkan"); err != nil {
+			t.Fatal(err)
+		}
+		w.last = ask.ID
+		m, next := w.next()
+		if next == nil || next.Name != q.Name {
+			t.Fatalf("after the rebuild the bot asks %v, want %s (%q)", next, q.Name, m.Text)
+		}
+		w.answer(m, next, typical(next))
+		w.walk(typical)
+		wait(t, u, "part 2", after(w.last, "bagian 2 dari 2"))
+		_, stored := storedAnswers(t, e, u.ID())
+		assertAnswers(t, "skm after an unreadable session", stored["skm"], w.given)
 	})
 }

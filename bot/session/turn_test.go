@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kotasolok/egovpulse/bot/session"
+	"github.com/kotasolok/egovpulse/bot/session/sessiontest"
 )
 
 // takeTurn takes chat's turn, failing the test unless it is free.
@@ -189,4 +190,30 @@ func TestTurnBadArguments(t *testing.T) {
 			t.Fatal("TryTurn with a zero ttl succeeded")
 		}
 	})
+}
+
+// TestTurnOverBadVersion: a Redis session whose version is not a number
+// (written by something else) is taken as missing, and saving over it is
+// refused, so the bot drops it and rebuilds.
+func TestTurnOverBadVersion(t *testing.T) {
+	prefix := sessiontest.Prefix(t)
+	s := sessiontest.RedisAt(t, prefix)
+	client, err := session.OpenRedis(sessiontest.RedisURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	ctx := context.Background()
+	if err := client.HSet(ctx, prefix+"session:12", "v", "x", "d", "{}").Err(); err != nil {
+		t.Fatal(err)
+	}
+	turn := takeTurn(t, s, 12, 0)
+	if turn.Found {
+		t.Fatalf("a session with version %q was found: %+v", "x", turn.Session)
+	}
+	_, err = s.EndTurn(ctx, turn, &session.Session{ChatID: 12, Data: []byte("new")}, time.Hour)
+	if !errors.Is(err, session.ErrConflict) {
+		t.Fatalf("saving over a bad version = %v; want ErrConflict", err)
+	}
+	takeTurn(t, s, 12, 0) // the lock was released
 }
