@@ -5,8 +5,11 @@
 // in-progress response.
 //
 // Writes are compare-and-set on a version number, so two replicas that
-// raced on one chat cannot silently overwrite each other; Lock gives
-// per-chat (and per-job) mutual exclusion, and SeenUpdate a fast
+// raced on one chat cannot silently overwrite each other. A chat's turn
+// (TryTurn, EndTurn) is its lock taken together with its session, and
+// released together with the session's save, in one round trip each; the
+// waiting room (Arrive) orders one chat's updates across replicas. Lock is
+// the plain named lock (the scheduled jobs use it), and SeenUpdate a fast
 // first-seen check on Telegram update ids.
 package session
 
