@@ -109,6 +109,15 @@ type terminal struct {
 	kbID int
 }
 
+// quietAfterInput is how long the bot must stay silent after an input
+// before the next typed line is taken, so that lines piped in at once
+// (a scripted demo) each meet the keyboard they were meant for; maxReplyWait
+// bounds that wait.
+const (
+	quietAfterInput = 400 * time.Millisecond
+	maxReplyWait    = 5 * time.Second
+)
+
 func (t *terminal) loop(ctx context.Context, in io.Reader) error {
 	lines := make(chan string)
 	go func() {
@@ -118,6 +127,12 @@ func (t *terminal) loop(ctx context.Context, in io.Reader) error {
 		}
 		close(lines)
 	}()
+	// The first message is already sent: wait for its reply too.
+	var next <-chan string // lines, or nil while waiting for the bot's reply
+	quiet := time.NewTimer(quietAfterInput)
+	defer quiet.Stop()
+	deadline := time.Now().Add(maxReplyWait)
+	eof := false
 	for {
 		t.print()
 		select {
@@ -125,11 +140,29 @@ func (t *terminal) loop(ctx context.Context, in io.Reader) error {
 			return nil
 		case <-t.emu.Changed():
 			time.Sleep(30 * time.Millisecond) // let a burst of messages arrive together
-		case line, ok := <-lines:
+			if next == nil && time.Now().Before(deadline) {
+				quiet.Reset(quietAfterInput)
+			}
+		case <-quiet.C:
+			if eof {
+				t.print()
+				return nil
+			}
+			next = lines
+		case line, ok := <-next:
 			if !ok || strings.TrimSpace(line) == "/quit" {
+				if !ok {
+					// Input ended (Ctrl-D or the end of a pipe): show the
+					// replies still coming, then stop.
+					eof, next, deadline = true, nil, time.Now().Add(maxReplyWait)
+					quiet.Reset(quietAfterInput)
+					continue
+				}
 				return nil
 			}
 			t.input(strings.TrimSpace(line))
+			next, deadline = nil, time.Now().Add(maxReplyWait)
+			quiet.Reset(quietAfterInput)
 		}
 	}
 }

@@ -178,6 +178,28 @@ func TestChatTryIt(t *testing.T) {
 	}
 }
 
+// TestChatPipedScript: lines piped in at once (a scripted demo) each meet
+// the keyboard they were meant for, and the replies to the last one are
+// shown before the command ends at the end of the input.
+func TestChatPipedScript(t *testing.T) {
+	vars := sqliteVars(t)
+	var out, errb syncBuffer
+	env := &environment{stdin: strings.NewReader("1\n3\n2\n"), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if code := run(ctx, []string{"chat", "--service", "ktp"}, env); code != 0 {
+		t.Fatalf("chat exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"» 26–35 tahun", "» Perempuan", "(3/16) Pendidikan terakhir"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("terminal never showed %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "Sebelum menjawab") {
+		t.Errorf("a piped line was taken before its keyboard arrived:\n%s", out.String())
+	}
+}
+
 func TestServeRefusesABadSchedule(t *testing.T) {
 	vars := sqliteVars(t)
 	vars["TELEGRAM_BOT_TOKEN"] = "1:abc"
