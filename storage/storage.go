@@ -166,7 +166,9 @@ func (s *Store) dialector(driver, dsn string) (gorm.Dialector, int, error) {
 			return nil, 0, fmt.Errorf("open mysql database %s: %w", redactDSN(driver, dsn), err)
 		}
 		pool := sql.OpenDB(readCommitted{conn})
-		return mysql.New(mysql.Config{DSNConfig: cfg, Conn: pool}), 20, nil
+		// Without RETURNING: ids come from LastInsertId, and an answer upsert
+		// does not send back a result set nobody reads.
+		return mysql.New(mysql.Config{DSNConfig: cfg, Conn: pool, DisableWithReturning: true}), 20, nil
 	case DriverSQLite:
 		if dsn == "" {
 			return nil, 0, errors.New("open sqlite database: empty file path")
