@@ -253,47 +253,70 @@ func TestWebhookRejectsBadRequests(t *testing.T) {
 	})
 }
 
-// TestSessionFlushMidSurvey empties the session store after three answers:
-// the next message asks to continue, then shows the right question, and
-// the submitted survey holds every answer.
-func TestSessionFlushMidSurvey(t *testing.T) {
-	forEachEnv(t, func(t *testing.T, e *env) {
-		r := newRig(t, e, nil)
-		r.poll()
-		u := r.emu.User(7006)
-		w, m, q := firstQuestion(t, e, u, "ktp")
-		var typed []string
-		for range 3 {
-			w.answer(m, q, typical(q))
-			typed = append(typed, typical(q))
-			m, q = w.next()
-		}
-		e.flush()
-		before := u.LastMessage().ID
-		u.Send("3")
-		ask := wait(t, u, "the continue question", func(m botapitest.Message) bool {
-			return m.ID > before && botapitest.HasButton("▶️ Lanjutkan")(m)
+// TestLostSessionResumes breaks the session mid-survey, by emptying the
+// session store or by leaving a session that no longer decodes (a bad
+// write, an incompatible old version): the next message asks to continue
+// and is not applied, then the right question follows, and the submitted
+// survey holds every answer.
+func TestLostSessionResumes(t *testing.T) {
+	breaks := []struct {
+		name    string
+		user    int64
+		breakIt func(t *testing.T, e *env, chatID int64)
+	}{
+		{"flushed", 7006, func(t *testing.T, e *env, _ int64) { e.flush() }},
+		{"unreadable", 7010, func(t *testing.T, e *env, chatID int64) {
+			ctx := context.Background()
+			cur, err := e.sessions.Get(ctx, chatID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.sessions.Put(ctx, session.Session{ChatID: chatID, Version: cur.Version, Data: []byte(`{"stage":`)}, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, br := range breaks {
+		t.Run(br.name, func(t *testing.T) {
+			forEachEnv(t, func(t *testing.T, e *env) {
+				r := newRig(t, e, nil)
+				r.poll()
+				u := r.emu.User(br.user)
+				w, m, q := firstQuestion(t, e, u, "ktp")
+				var typed []string
+				for range 3 {
+					w.answer(m, q, typical(q))
+					typed = append(typed, typical(q))
+					m, q = w.next()
+				}
+				br.breakIt(t, e, u.ID())
+				before := u.LastMessage().ID
+				u.Send(typical(q))
+				ask := wait(t, u, "the continue question", func(m botapitest.Message) bool {
+					return m.ID > before && botapitest.HasButton("▶️ Lanjutkan")(m)
+				})
+				if !strings.Contains(ask.Text, fmt.Sprintf("%d dari", len(typed))) {
+					t.Errorf("continue question %q does not say %d answered", ask.Text, len(typed))
+				}
+				if got := openAnswers(t, e, u.ID(), "skm"); len(got) != len(typed) {
+					t.Errorf("%d answers stored, want %d (the message that met the lost session is not applied)", len(got), len(typed))
+				}
+				if err := u.PressIn(ask.ID, "▶️ Lanjutkan"); err != nil {
+					t.Fatal(err)
+				}
+				w.last = ask.ID
+				m, next := w.next()
+				if want := reference(t, w.def, typed...).Current; next == nil || next.Name != want || next.Name != q.Name {
+					t.Fatalf("after the session was %s the bot asks %v, want %s, shown before as %s (%q)", br.name, next, want, q.Name, m.Text)
+				}
+				w.answer(m, next, typical(next))
+				w.walk(typical)
+				wait(t, u, "part 2", after(w.last, "bagian 2 dari 2"))
+				_, stored := storedAnswers(t, e, u.ID())
+				assertAnswers(t, "skm after the session was "+br.name, stored["skm"], w.given)
+			})
 		})
-		if !strings.Contains(ask.Text, fmt.Sprintf("%d dari", len(typed))) {
-			t.Errorf("continue question %q does not say 3 answered", ask.Text)
-		}
-		if err := u.PressIn(ask.ID, "▶️ Lanjutkan"); err != nil {
-			t.Fatal(err)
-		}
-		w.last = ask.ID
-		m, next := w.next()
-		if want := reference(t, w.def, typed...).Current; next == nil || next.Name != want {
-			t.Fatalf("after the flush the bot asks %v, want %s (%q)", next, want, m.Text)
-		}
-		if next.Name != q.Name {
-			t.Errorf("resumed at %s, the question shown before the flush was %s", next.Name, q.Name)
-		}
-		w.answer(m, next, typical(next))
-		w.walk(typical)
-		wait(t, u, "part 2", after(w.last, "bagian 2 dari 2"))
-		_, stored := storedAnswers(t, e, u.ID())
-		assertAnswers(t, "skm after a flush", stored["skm"], w.given)
-	})
+	}
 }
 
 // lossySessions is a session store whose next session save, once armed, is
@@ -355,53 +378,5 @@ func TestCrashBetweenCommitAndSessionSave(t *testing.T) {
 		} else if got["jenis_kelamin"] != want["jenis_kelamin"] {
 			t.Errorf("jenis_kelamin stored %q, want %q", got["jenis_kelamin"], want["jenis_kelamin"])
 		}
-	})
-}
-
-// TestUnreadableSessionRebuilt: a session that no longer decodes (a bad
-// write, an incompatible old version) is rebuilt from the database: the
-// resident is asked to continue, nothing is stored from the message that
-// met it, and the survey goes on at the right question.
-func TestUnreadableSessionRebuilt(t *testing.T) {
-	forEachEnv(t, func(t *testing.T, e *env) {
-		r := newRig(t, e, nil)
-		r.poll()
-		u := r.emu.User(7010)
-		w, m, q := firstQuestion(t, e, u, "ktp")
-		var typed []string
-		for range 2 {
-			w.answer(m, q, typical(q))
-			typed = append(typed, typical(q))
-			m, q = w.next()
-		}
-		ctx := context.Background()
-		cur, err := e.sessions.Get(ctx, u.ID())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.sessions.Put(ctx, session.Session{ChatID: u.ID(), Version: cur.Version, Data: []byte(`{"stage":`)}, time.Hour); err != nil {
-			t.Fatal(err)
-		}
-		before := u.LastMessage().ID
-		u.Send(typical(q))
-		ask := wait(t, u, "the continue question", func(m botapitest.Message) bool {
-			return m.ID > before && botapitest.HasButton("▶️ Lanjutkan")(m)
-		})
-		if got := openAnswers(t, e, u.ID(), "skm"); len(got) != len(typed) {
-			t.Errorf("%d answers stored after the unreadable session, want %d (the message that met it is not applied)", len(got), len(typed))
-		}
-		if err := u.PressIn(ask.ID, "▶️ Lanjutkan"); err != nil {
-			t.Fatal(err)
-		}
-		w.last = ask.ID
-		m, next := w.next()
-		if next == nil || next.Name != q.Name {
-			t.Fatalf("after the rebuild the bot asks %v, want %s (%q)", next, q.Name, m.Text)
-		}
-		w.answer(m, next, typical(next))
-		w.walk(typical)
-		wait(t, u, "part 2", after(w.last, "bagian 2 dari 2"))
-		_, stored := storedAnswers(t, e, u.ID())
-		assertAnswers(t, "skm after an unreadable session", stored["skm"], w.given)
 	})
 }
