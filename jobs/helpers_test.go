@@ -5,33 +5,15 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/kotasolok/egovpulse/internal/testkit"
 	"github.com/kotasolok/egovpulse/jobs"
 	"github.com/kotasolok/egovpulse/scoring"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/survey"
 )
-
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 func jakarta(tb testing.TB) *time.Location {
 	tb.Helper()
@@ -49,7 +31,7 @@ func testCatalog() *survey.Catalog {
 	}}
 }
 
-func newScorer(st *storage.Store, clk *clock, loc *time.Location, locker jobs.Locker) *jobs.Scorer {
+func newScorer(st *storage.Store, clk *testkit.Clock, loc *time.Location, locker jobs.Locker) *jobs.Scorer {
 	return &jobs.Scorer{
 		Store:      st,
 		Recomputer: &scoring.Recomputer{Source: st, Catalog: testCatalog(), Location: loc},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kotasolok/egovpulse/bot/session"
+	"github.com/kotasolok/egovpulse/internal/testkit"
 	"github.com/kotasolok/egovpulse/jobs"
 	"github.com/kotasolok/egovpulse/storage/storagetest"
 )
@@ -56,7 +57,7 @@ func TestScheduleSpecs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := storagetest.SQLite(t)
-			_, err := jobs.NewScheduler(newScorer(st, &clock{t: time.Now()}, time.UTC, nil), tc.sch, time.UTC, nil)
+			_, err := jobs.NewScheduler(newScorer(st, testkit.NewClock(time.Now()), time.UTC, nil), tc.sch, time.UTC, nil)
 			if tc.wantErr == "" && err != nil {
 				t.Fatalf("NewScheduler: %v", err)
 			}
@@ -72,7 +73,7 @@ func TestStartCatchesUpMissedNightlyOnce(t *testing.T) {
 	st := storagetest.SQLite(t)
 	now := time.Date(2026, 11, 27, 9, 30, 0, 0, loc)
 	submit(t, st, "ktp", now.Add(-24*time.Hour), 4)
-	sc := newScorer(st, &clock{t: now}, loc, nil)
+	sc := newScorer(st, testkit.NewClock(now), loc, nil)
 	for i := range 2 { // a second start (another replica, a restart) finds it done
 		s, err := jobs.NewScheduler(sc, jobs.Schedule{}, loc, nil)
 		if err != nil {
@@ -104,13 +105,13 @@ func TestNightlyOfACrashedHolderRunsOnceItsLockExpires(t *testing.T) {
 	st := storagetest.SQLite(t)
 	now := time.Date(2026, 11, 27, 2, 20, 0, 0, loc)
 	submit(t, st, "ktp", now.Add(-24*time.Hour), 4)
-	lockClock := &clock{t: now}
+	lockClock := testkit.NewClock(now)
 	mem := session.NewMemory(lockClock.Now)
 	// The replica that took the 02:00 lock crashed without releasing it.
 	if _, err := mem.Lock(context.Background(), "job:"+jobs.JobScoreFull+":2026-11-27", 30*time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	sc := newScorer(st, &clock{t: now}, loc, mem)
+	sc := newScorer(st, testkit.NewClock(now), loc, mem)
 	sc.LockWait = 50 * time.Millisecond
 	s, err := jobs.NewScheduler(sc, jobs.Schedule{Incremental: "* * * * * *"}, loc, nil)
 	if err != nil {

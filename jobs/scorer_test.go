@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kotasolok/egovpulse/bot/session"
+	"github.com/kotasolok/egovpulse/internal/testkit"
 	"github.com/kotasolok/egovpulse/jobs"
 	"github.com/kotasolok/egovpulse/scoring"
 	"github.com/kotasolok/egovpulse/storage"
@@ -20,7 +21,7 @@ func TestIncrementalRecomputesOnlyTouchedScopes(t *testing.T) {
 	storagetest.ForEachBackend(t, func(t *testing.T, st *storage.Store) {
 		ctx := context.Background()
 		t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, loc) // a Wednesday
-		clk := &clock{t: t0}
+		clk := testkit.NewClock(t0)
 		sc := newScorer(st, clk, loc, session.NewMemory(nil))
 		submit(t, st, "ktp", t0.Add(-2*time.Hour), 4)
 		submit(t, st, "kk", t0.Add(-time.Hour), 3)
@@ -99,7 +100,7 @@ func TestLateAnswerRecomputesItsPeriod(t *testing.T) {
 	storagetest.ForEachBackend(t, func(t *testing.T, st *storage.Store) {
 		ctx := context.Background()
 		sunday := time.Date(2026, 11, 29, 23, 45, 0, 0, loc)
-		clk := &clock{t: sunday}
+		clk := testkit.NewClock(sunday)
 		sc := newScorer(st, clk, loc, session.NewMemory(nil))
 		submit(t, st, "ktp", sunday.Add(-time.Hour), 4)
 		mustRun(t, "sunday run")(sc.Incremental(ctx))
@@ -149,7 +150,7 @@ func TestRacingSchedulersRunAPeriodOnce(t *testing.T) {
 				t0 := time.Date(2026, 11, 25, 10, 0, 3, 0, loc)
 				submit(t, st1, "ktp", t0.Add(-time.Hour), 3)
 				// Replica clocks differ by a few seconds: same slot.
-				scs := []*jobs.Scorer{newScorer(st1, &clock{t: t0}, loc, tc.locker), newScorer(st2, &clock{t: t0.Add(-5 * time.Second)}, loc, tc.locker)}
+				scs := []*jobs.Scorer{newScorer(st1, testkit.NewClock(t0), loc, tc.locker), newScorer(st2, testkit.NewClock(t0.Add(-5*time.Second)), loc, tc.locker)}
 				results := make([]jobs.RunResult, 2)
 				var wg sync.WaitGroup
 				for i, sc := range scs {

@@ -1,13 +1,11 @@
 package sender_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +13,7 @@ import (
 
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/bot/sender"
+	"github.com/kotasolok/egovpulse/internal/testkit"
 )
 
 // tokenRe matches anything shaped like a bot token (RELIABILITY.md item 15).
@@ -25,25 +24,7 @@ var tokenRe = regexp.MustCompile(`\d+:[A-Za-z0-9_-]{30,}`)
 type env struct {
 	emu  *botapitest.Server
 	api  *tgbotapi.BotAPI
-	logs *syncBuffer
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs *testkit.SyncBuffer
 }
 
 // newEnv starts an emulator and connects the client with an HTTP timeout.
@@ -58,7 +39,7 @@ func newEnv(tb testing.TB, timeout time.Duration) *env {
 	if err != nil {
 		tb.Fatalf("client: %v", err)
 	}
-	return &env{emu: emu, api: api, logs: &syncBuffer{}}
+	return &env{emu: emu, api: api, logs: &testkit.SyncBuffer{}}
 }
 
 // sender builds a Sender on the env's client; it is closed at cleanup.

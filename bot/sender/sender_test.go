@@ -12,6 +12,7 @@ import (
 
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/bot/sender"
+	"github.com/kotasolok/egovpulse/internal/testkit"
 )
 
 func TestEnqueueKeepsEachChatInOrder(t *testing.T) {
@@ -219,30 +220,11 @@ func TestSendPhotoDocumentAndDerivedChat(t *testing.T) {
 	}
 }
 
-// fakeClock is a clock whose Sleep advances time at once.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-	return ctx.Err()
-}
-
 func TestInjectedClockPacesDefaults(t *testing.T) {
 	e := newEnv(t, 5*time.Second)
 	u := e.emu.User(611)
 	start := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
-	clock := &fakeClock{t: start}
+	clock := testkit.NewClock(start)
 	s := e.sender(t, sender.Options{Now: clock.Now, Sleep: clock.Sleep})
 	e.emu.Fault("sendMessage", botapitest.TooManyRequests(7).ForChat(u.ID()))
 	began := time.Now()

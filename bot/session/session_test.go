@@ -11,6 +11,7 @@ import (
 
 	"github.com/kotasolok/egovpulse/bot/session"
 	"github.com/kotasolok/egovpulse/bot/session/sessiontest"
+	"github.com/kotasolok/egovpulse/internal/testkit"
 )
 
 // harness is one Store implementation under the shared suite.
@@ -25,27 +26,9 @@ type harness struct {
 	flush func(t *testing.T)
 }
 
-// fakeClock is a settable clock for Memory.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 func memoryHarness(t *testing.T) harness {
 	t.Helper()
-	clock := &fakeClock{t: time.Date(2026, 11, 27, 5, 0, 0, 0, time.UTC)}
+	clock := testkit.NewClock(time.Date(2026, 11, 27, 5, 0, 0, 0, time.UTC))
 	m := session.NewMemory(clock.Now)
 	return harness{
 		store:   m,

@@ -1,44 +1,25 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/kotasolok/egovpulse/internal/testkit"
 	"github.com/kotasolok/egovpulse/storage/storagetest"
 )
-
-// syncBuffer is a bytes.Buffer safe to read while a command writes to it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // runCmd runs the binary's run() in-process with the given environment.
 func runCmd(t *testing.T, vars map[string]string, stdin io.Reader, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb syncBuffer
+	var out, errb testkit.SyncBuffer
 	if stdin == nil {
 		stdin = strings.NewReader("")
 	}
@@ -149,7 +130,7 @@ func TestMySQLRefusesAnOutdatedSchema(t *testing.T) {
 func TestChatTryIt(t *testing.T) {
 	vars := sqliteVars(t)
 	pr, pw := io.Pipe()
-	var out, errb syncBuffer
+	var out, errb testkit.SyncBuffer
 	env := &environment{stdin: pr, stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -183,7 +164,7 @@ func TestChatTryIt(t *testing.T) {
 // shown before the command ends at the end of the input.
 func TestChatPipedScript(t *testing.T) {
 	vars := sqliteVars(t)
-	var out, errb syncBuffer
+	var out, errb testkit.SyncBuffer
 	env := &environment{stdin: strings.NewReader("1\n3\n2\n"), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

@@ -21,6 +21,7 @@ import (
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/bot/session"
 	"github.com/kotasolok/egovpulse/bot/session/sessiontest"
+	"github.com/kotasolok/egovpulse/internal/testkit"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/storage/storagetest"
 	"github.com/kotasolok/egovpulse/survey"
@@ -93,12 +94,12 @@ type killRig struct {
 	env  []string
 	emu  *botapitest.Server
 	cmd  *exec.Cmd
-	logs *syncBuffer
+	logs *testkit.SyncBuffer
 }
 
 func (k *killRig) start() {
 	k.t.Helper()
-	k.logs = &syncBuffer{}
+	k.logs = &testkit.SyncBuffer{}
 	k.cmd = exec.Command(k.bin, "serve")
 	k.cmd.Env = k.env
 	k.cmd.Stdout, k.cmd.Stderr = k.logs, k.logs
