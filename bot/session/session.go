@@ -31,6 +31,8 @@ var (
 	ErrNotFound = errors.New("session: not found")
 	// ErrConflict: Put's version does not match the stored one.
 	ErrConflict = errors.New("session: version conflict")
+	// ErrTurnLost: the turn's lock expired or another holder took it.
+	ErrTurnLost = errors.New("session: turn lost")
 )
 
 // Session is one chat's conversation state.
@@ -72,6 +74,10 @@ type Store interface {
 	// nil), leaves the waiting room and releases the lock. See turn.go.
 	TryTurn(ctx context.Context, chatID, updateID int64, ttl time.Duration) (t Turn, head int64, ok bool, err error)
 	EndTurn(ctx context.Context, t Turn, save *Session, ttl time.Duration) (Session, error)
+	// ExtendTurn renews a turn's lock for another ttl while it is still the
+	// turn's (a short lease renewed while the turn runs, so a crashed
+	// holder's chat waits only about one ttl); ErrTurnLost when it is not.
+	ExtendTurn(ctx context.Context, t Turn, ttl time.Duration) error
 }
 
 // Backoff bounds for Lock's polling.

@@ -196,3 +196,36 @@ func (r *Redis) EndTurn(ctx context.Context, t Turn, save *Session, ttl time.Dur
 	}
 	return Session{ChatID: t.ChatID, Version: nv, Data: append([]byte(nil), save.Data...)}, nil
 }
+
+// ExtendTurn renews the turn's lock for ttl if it still holds it.
+func (m *Memory) ExtendTurn(ctx context.Context, t Turn, ttl time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	key, now := turnKey(t.ChatID), m.now()
+	l, ok := m.locks[key]
+	if !ok || l.token != t.token || expired(l.expires, now) {
+		return fmt.Errorf("extend turn of chat %d: %w", t.ChatID, ErrTurnLost)
+	}
+	m.locks[key] = memLock{token: t.token, expires: now.Add(ttl)}
+	return nil
+}
+
+// extendScript: KEYS lock; ARGV token, ttl (ms). Returns 1 when renewed.
+const extendScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`
+
+// ExtendTurn is Memory.ExtendTurn on Redis.
+func (r *Redis) ExtendTurn(ctx context.Context, t Turn, ttl time.Duration) error {
+	n, err := r.extend.Run(ctx, r.c, r.turnKeys(t.ChatID)[:1], t.token, max(ttl.Milliseconds(), 1)).Int64()
+	if err != nil {
+		return fmt.Errorf("extend turn of chat %d: %w", t.ChatID, err)
+	}
+	if n != 1 {
+		return fmt.Errorf("extend turn of chat %d: %w", t.ChatID, ErrTurnLost)
+	}
+	return nil
+}

@@ -217,3 +217,37 @@ func TestTurnOverBadVersion(t *testing.T) {
 	}
 	takeTurn(t, s, 12, 0) // the lock was released
 }
+
+func TestExtendTurnKeepsTheLease(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h harness) {
+		ctx := context.Background()
+		s, peer := h.store, h.peer(t)
+		turn, _, ok, err := s.TryTurn(ctx, 9, 0, 300*time.Millisecond)
+		if err != nil || !ok {
+			t.Fatalf("TryTurn = %v, %v", ok, err)
+		}
+		// Renewed before it runs out, the lease outlives its first ttl.
+		for range 3 {
+			h.advance(200 * time.Millisecond)
+			if err := s.ExtendTurn(ctx, turn, 300*time.Millisecond); err != nil {
+				t.Fatalf("ExtendTurn while held: %v", err)
+			}
+		}
+		if _, _, ok, err := peer.TryTurn(ctx, 9, 0, time.Minute); ok || err != nil {
+			t.Fatalf("TryTurn while the lease is renewed = %v, %v; want refused", ok, err)
+		}
+		// Not renewed, it runs out and another holder takes the chat;
+		// the old holder cannot renew it any more.
+		h.advance(400 * time.Millisecond)
+		next, _, ok, err := peer.TryTurn(ctx, 9, 0, time.Minute)
+		if err != nil || !ok {
+			t.Fatalf("TryTurn after the lease ran out = %v, %v; want the turn", ok, err)
+		}
+		if err := s.ExtendTurn(ctx, turn, time.Minute); !errors.Is(err, session.ErrTurnLost) {
+			t.Fatalf("ExtendTurn of a lost turn = %v, want ErrTurnLost", err)
+		}
+		if _, err := peer.EndTurn(ctx, next, nil, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
