@@ -4,8 +4,11 @@
 // state in the session store, and renders the engine's prompts as messages
 // and inline keyboards sent through the paced sender.
 //
-// Intake is in intake.go (polling loop and webhook handler); the resident
-// conversation in turn.go and visit.go.
+// Intake is in intake.go (polling loop and webhook handler). Each update is
+// one turn (turn.go): the dispatcher hands commands to the command table
+// (commands.go) and text and buttons to the chat's current stage, from one
+// table (stages.go) that the flows fill: common.go (consent, language,
+// data), run.go (answering a survey), resident.go, official.go, admin.go.
 package bot
 
 import (
@@ -15,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -48,8 +52,8 @@ type Options struct {
 	// SessionTTL is how long an idle conversation is kept in the session
 	// store (default 7 days); after it the state is rebuilt from the database.
 	SessionTTL time.Duration
-	// LockTTL bounds how long one chat's turn may hold its lock; a crashed
-	// holder's chat waits this long (default 10 s).
+	// LockTTL is the lease of one chat's turn, renewed while the turn runs;
+	// a crashed holder's chat waits about this long (default 2 s).
 	LockTTL time.Duration
 	// OrderSettle is how long a webhook update lets updates of the same chat
 	// delivered at the same moment register before it takes the chat's
@@ -58,13 +62,17 @@ type Options struct {
 	// OrderWait bounds how long an update waits for an earlier update of the
 	// same chat that another request holds (default 2 s).
 	OrderWait time.Duration
+	// Roles tells users' roles beyond resident (nil: everyone is a resident).
+	Roles RoleSource
 }
 
-// Bot handles updates for residents.
+// Bot handles updates for residents, officials and admins.
 type Bot struct {
-	opt    Options
-	engine *survey.Engine
-	log    *slog.Logger
+	opt      Options
+	engine   *survey.Engine
+	log      *slog.Logger
+	stages   map[stage]stageDef
+	commands []command
 }
 
 // New checks the options and builds a Bot.
@@ -93,7 +101,7 @@ func New(opt Options) (*Bot, error) {
 		opt.SessionTTL = 7 * 24 * time.Hour
 	}
 	if opt.LockTTL == 0 {
-		opt.LockTTL = 10 * time.Second
+		opt.LockTTL = 2 * time.Second
 	}
 	if opt.OrderSettle == 0 {
 		opt.OrderSettle = 5 * time.Millisecond
@@ -101,7 +109,7 @@ func New(opt Options) (*Bot, error) {
 	if opt.OrderWait == 0 {
 		opt.OrderWait = 2 * time.Second
 	}
-	return &Bot{opt: opt, engine: survey.NewEngine(), log: opt.Logger}, nil
+	return &Bot{opt: opt, engine: survey.NewEngine(), log: opt.Logger, stages: stageTable(), commands: commandTable()}, nil
 }
 
 // HandleUpdate applies one update. It returns nil only once the update's
@@ -124,40 +132,36 @@ func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Durat
 	if err != nil {
 		return err
 	}
+	stopLease := b.keepTurn(ctx, held)
 	// The turn ends (session saved, lock released) after the replies are
 	// queued, so one chat's replies leave in the order of its updates.
 	var save *session.Session
-	drop := false
-	defer func() { b.endTurn(ctx, held, save, drop) }()
+	defer func() {
+		stopLease()
+		b.endTurn(ctx, held, save)
+	}()
 
 	st, version, err := b.loadChat(ctx, held, user)
 	if err != nil {
 		return err
 	}
+	roles := b.rolesOf(ctx, user.ID)
 	var t *turn
 	err = b.opt.Store.ApplyUpdate(ctx, int64(upd.UpdateID), func(tx *storage.Tx) error {
-		t = newTurn(ctx, b, tx, chatID, user, st.clone())
+		t = b.newTurn(ctx, tx, chatID, user, roles, st.clone())
 		return t.handle(upd)
 	})
 	if errors.Is(err, storage.ErrUpdateSeen) {
-		b.log.Debug("update already applied", "update_id", upd.UpdateID)
-		// Committed, but the session was not saved after it (the process
-		// died in between): rebuild from the database next time.
-		// (update_ids only jump back after a week of silence, when the
-		// sessions have expired anyway.)
-		drop = int64(upd.UpdateID) > st.LastUpdate
-		if upd.CallbackQuery != nil {
-			b.answerCallback(upd.CallbackQuery.ID, "")
+		if t, err = b.redelivered(ctx, upd, chatID, user, roles, st); err != nil {
+			return err
 		}
-		return nil
-	}
-	if err != nil {
+	} else if err != nil {
 		return fmt.Errorf("apply update %d: %w", upd.UpdateID, err)
 	}
-	t.st.LastUpdate = int64(upd.UpdateID)
+	t.finish()
+	t.st.LastUpdate = max(t.st.LastUpdate, int64(upd.UpdateID))
 	if data, err := json.Marshal(t.st); err != nil {
 		b.log.Error("encode session", "chat_id", chatID, "error", err)
-		drop = true
 	} else {
 		save = &session.Session{ChatID: chatID, Version: version, Data: data}
 	}
@@ -165,6 +169,60 @@ func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Durat
 		b.opt.Outbox.Enqueue(m)
 	}
 	return nil
+}
+
+// redelivered handles an update that was applied before. The process that
+// applied it may have died before its reply went out (or before it saved
+// the session: then the session predates the update and the conversation
+// is rebuilt from the database), so where the chat stands is shown again,
+// at most once per reshowGap, and a button's callback is answered.
+func (b *Bot) redelivered(ctx context.Context, upd tgbotapi.Update, chatID int64, user *tgbotapi.User, roles Role, st *chatState) (*turn, error) {
+	b.log.Debug("update already applied", "update_id", upd.UpdateID)
+	if int64(upd.UpdateID) > st.LastUpdate {
+		fresh, err := b.rebuild(ctx, user, true)
+		if err != nil {
+			return nil, fmt.Errorf("rebuild session: %w", err)
+		}
+		st = fresh
+	}
+	t := b.newTurn(ctx, nil, chatID, user, roles, st)
+	if upd.CallbackQuery != nil {
+		t.cbID = upd.CallbackQuery.ID
+	}
+	if err := t.reshow(); err != nil {
+		b.log.Warn("show the current prompt again", "chat_id", chatID, "error", err)
+	}
+	return t, nil
+}
+
+func (b *Bot) newTurn(ctx context.Context, tx *storage.Tx, chatID int64, user *tgbotapi.User, roles Role, st *chatState) *turn {
+	return &turn{ctx: ctx, b: b, tx: tx, chatID: chatID, user: user, roles: roles, st: st}
+}
+
+// keepTurn renews the turn's short lease while the turn runs, so a crashed
+// holder's chat waits at most about LockTTL; it returns the stop function.
+func (b *Bot) keepTurn(ctx context.Context, t session.Turn) func() {
+	every := b.opt.LockTTL / 3
+	var mu sync.Mutex
+	stopped := false
+	var timer *time.Timer
+	timer = time.AfterFunc(every, func() {
+		if err := b.opt.Sessions.ExtendTurn(context.WithoutCancel(ctx), t, b.opt.LockTTL); err != nil {
+			b.log.Warn("renew the chat's turn", "chat_id", t.ChatID, "error", err)
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if !stopped {
+			timer.Reset(every)
+		}
+	})
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		timer.Stop()
+	}
 }
 
 // takeTurn waits for the chat's turn: its lock, taken only while no smaller
@@ -208,14 +266,8 @@ func (b *Bot) takeTurn(ctx context.Context, chatID, updateID int64, settle time.
 
 // endTurn ends the chat's turn, saving the state when save is set. A failed
 // save only costs a rebuild from the database on the next update, so it is
-// logged, not returned; drop deletes the stored session instead.
-func (b *Bot) endTurn(ctx context.Context, t session.Turn, save *session.Session, drop bool) {
-	if drop {
-		save = nil
-		if err := b.opt.Sessions.Delete(context.WithoutCancel(ctx), t.ChatID); err != nil {
-			b.log.Warn("drop stale session", "chat_id", t.ChatID, "error", err)
-		}
-	}
+// logged, not returned.
+func (b *Bot) endTurn(ctx context.Context, t session.Turn, save *session.Session) {
 	_, err := b.opt.Sessions.EndTurn(ctx, t, save, b.opt.SessionTTL)
 	if err == nil {
 		return
@@ -255,12 +307,12 @@ func updateChat(upd tgbotapi.Update) (int64, *tgbotapi.User) {
 func (b *Bot) loadChat(ctx context.Context, t session.Turn, user *tgbotapi.User) (*chatState, int64, error) {
 	if t.Found {
 		var st chatState
-		if err := json.Unmarshal(t.Session.Data, &st); err == nil {
+		if err := json.Unmarshal(t.Session.Data, &st); err == nil && st.V == stateVersion {
 			return &st, t.Session.Version, nil
 		}
 		b.log.Warn("unreadable session, rebuilding from the database", "chat_id", t.ChatID)
 	}
-	st, err := b.rebuild(ctx, user)
+	st, err := b.rebuild(ctx, user, false)
 	if err != nil {
 		return nil, 0, fmt.Errorf("rebuild session: %w", err)
 	}
@@ -269,8 +321,10 @@ func (b *Bot) loadChat(ctx context.Context, t session.Turn, user *tgbotapi.User)
 
 // rebuild reconstructs a conversation from the database: the respondent, the
 // consent, and the latest in-progress response replayed through the engine.
-func (b *Bot) rebuild(ctx context.Context, user *tgbotapi.User) (*chatState, error) {
-	st := &chatState{Lang: userLang(user), Stage: stageNew}
+// An interrupted survey is offered to continue, or with direct shown where
+// it stands.
+func (b *Bot) rebuild(ctx context.Context, user *tgbotapi.User, direct bool) (*chatState, error) {
+	st := newState(userLang(user))
 	if user == nil {
 		return st, nil
 	}
@@ -299,13 +353,15 @@ func (b *Bot) rebuild(ctx context.Context, user *tgbotapi.User) (*chatState, err
 	if err != nil {
 		return nil, err
 	}
-	ss := b.engine.Rebuild(def, st.Lang, answers)
-	st.Survey, st.ResponseID, st.Service, st.OPD = &ss, r.ID, r.ServiceCode, r.OPDCode
-	st.Queue, st.Parts = b.visitAfter(r.SurveyID), len(b.opt.Visit)
-	if len(st.Queue) == 0 && !slices.Contains(b.opt.Visit, r.SurveyID) {
-		st.Parts = 1 // a survey outside the resident visit, e.g. the officials' asn
+	run := &surveyRun{Service: r.ServiceCode, OPD: r.OPDCode, ResponseID: r.ID, Parts: 1,
+		Survey: b.engine.Rebuild(def, st.Lang, answers)}
+	if slices.Contains(b.opt.Visit, r.SurveyID) {
+		run.Queue, run.Parts = b.visitAfter(r.SurveyID), len(b.opt.Visit)
 	}
-	st.Stage = stageResume
+	st.Run, st.Flow, st.Stage = run, surveyFlow(def.Audience), stageResume
+	if direct {
+		st.Stage = stageSurvey
+	}
 	return st, nil
 }
 
@@ -317,12 +373,6 @@ func (b *Bot) visitAfter(id string) []string {
 		}
 	}
 	return nil
-}
-
-// answerCallback answers a callback query at once (Telegram wants every
-// callback answered within seconds).
-func (b *Bot) answerCallback(id, text string) {
-	b.opt.Outbox.Enqueue(sender.Message{Chattable: tgbotapi.NewCallback(id, text)})
 }
 
 func userLang(u *tgbotapi.User) string {

@@ -185,26 +185,6 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 	})
 }
 
-// Commands is the command menu, per language, registered with setMyCommands.
-func Commands(lang string) []tgbotapi.BotCommand {
-	if lang == "en" {
-		return []tgbotapi.BotCommand{
-			{Command: "start", Description: "Start a survey"}, {Command: "back", Description: "Previous question"},
-			{Command: "skip", Description: "Skip an optional question"}, {Command: "cancel", Description: "Cancel the survey"},
-			{Command: "language", Description: "Change language"}, {Command: "privacy", Description: "Privacy notice"},
-			{Command: "mydata", Description: "What is stored about me"}, {Command: "deletemydata", Description: "Delete my data"},
-			{Command: "help", Description: "Help"},
-		}
-	}
-	return []tgbotapi.BotCommand{
-		{Command: "start", Description: "Mulai survei"}, {Command: "kembali", Description: "Pertanyaan sebelumnya"},
-		{Command: "lewati", Description: "Lewati pertanyaan opsional"}, {Command: "batal", Description: "Batalkan survei"},
-		{Command: "bahasa", Description: "Ganti bahasa"}, {Command: "privasi", Description: "Pemberitahuan privasi"},
-		{Command: "datasaya", Description: "Data saya"}, {Command: "hapusdata", Description: "Hapus data saya"},
-		{Command: "bantuan", Description: "Bantuan"},
-	}
-}
-
 // Requester is what registration needs of the Bot API client.
 type Requester interface {
 	Request(c tgbotapi.Chattable) (*tgbotapi.APIResponse, error)

@@ -8,8 +8,8 @@ import (
 	"github.com/kotasolok/egovpulse/storage"
 )
 
-// myData answers /datasaya: what is stored about the respondent.
-func (t *turn) myData() error {
+// cmdMyData answers /datasaya: what is stored about the respondent.
+func (t *turn) cmdMyData(string) error {
 	if t.st.Key == "" {
 		t.say(txtNoData.in(t.lang()))
 		return nil
@@ -38,19 +38,21 @@ func (t *turn) myData() error {
 // confirmDelete handles the /hapusdata confirmation buttons.
 func (t *turn) confirmDelete(token string) error {
 	switch token {
-	case "dy":
+	case btnDeleteYes:
 		if err := t.tx.DeleteRespondent(t.st.Key); err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return fmt.Errorf("delete respondent: %w", err)
 		}
-		t.edit(txtDeleteAsk.in(t.lang())+" "+txtDeleteYes.in(t.lang()), nil)
+		t.closeButtons(txtDeleteAsk.in(t.lang()) + " " + txtDeleteYes.in(t.lang()))
 		t.say(txtDeleted.in(t.lang()))
-		*t.st = chatState{Lang: t.st.Lang, Stage: stageNew, Nonce: t.st.Nonce}
-	case "dn":
-		t.edit(txtDeleteKept.in(t.lang()), nil)
-		t.st.Stage, t.st.Return = t.st.Return, ""
-		return t.reprompt()
+		fresh := newState(t.st.Lang)
+		fresh.Nonce, fresh.LastUpdate = t.st.Nonce, t.st.LastUpdate
+		*t.st = *fresh
+	case btnDeleteNo:
+		t.closeButtons(txtDeleteKept.in(t.lang()))
+		t.leave()
+		return t.prompt()
 	default:
-		t.expired()
+		return t.stale()
 	}
 	return nil
 }

@@ -63,7 +63,7 @@ func probe(t *testing.T, u *botapitest.User) botapitest.Message {
 	t.Helper()
 	before := u.LastMessage().ID
 	u.Send("/bantuan")
-	return wait(t, u, "the help text", after(before, "/kembali – pertanyaan sebelumnya"))
+	return wait(t, u, "the help text", after(before, "/kembali – Pertanyaan sebelumnya"))
 }
 
 func TestDuplicateDeliveryHasOneEffect(t *testing.T) {

@@ -1,63 +1,119 @@
 package bot
 
-import "github.com/kotasolok/egovpulse/survey"
+import (
+	"slices"
 
-// stage is where a chat stands outside the survey engine.
+	"github.com/kotasolok/egovpulse/survey"
+)
+
+// stateVersion is the shape of chatState kept in the session store; a
+// session of another shape is rebuilt from the database.
+const stateVersion = 2
+
+// stage is where a chat stands in its conversation. Each stage belongs to
+// one flow (stages.go), which says how it takes text and buttons and how
+// its prompt is shown again.
 type stage string
 
+// flowName names the audience a chat is talking as; it picks the part of
+// chatState in use and the command menu.
+type flowName string
+
+// Flows.
 const (
-	stageNew     stage = "new"     // no consent yet
-	stageConsent stage = "consent" // the privacy notice and consent buttons are shown
-	stageOPD     stage = "opd"     // picking the office
-	stageService stage = "service" // picking the service of OPD
-	stageSurvey  stage = "survey"  // answering Survey
-	stageResume  stage = "resume"  // asked whether to continue an interrupted survey
-	stageIdle    stage = "idle"    // consented, nothing in progress
-	stageLang    stage = "lang"    // choosing a language; Return says where to go back
-	stageDelete  stage = "delete"  // confirming /hapusdata; Return says where to go back
+	flowResident flowName = "resident"
+	flowOfficial flowName = "official"
+	flowAdmin    flowName = "admin"
 )
 
 // chatState is one chat's conversation, kept in the session store as JSON
-// and rebuilt from the database when the store has lost it.
+// and rebuilt from the database when the store has lost it. The common
+// fields come first; Run is the survey being answered (residents' visits
+// and officials' asn alike) and the parts after it belong to one flow each.
 type chatState struct {
-	Lang  string `json:"lang"`
-	Stage stage  `json:"stage"`
-	// Return is the stage to go back to after a language or delete prompt.
+	V     int      `json:"v"`
+	Lang  string   `json:"lang"`
+	Flow  flowName `json:"flow"`
+	Stage stage    `json:"stage"`
+	// Return is the stage to go back to after a side prompt (language,
+	// delete).
 	Return stage `json:"return,omitempty"`
 	// Key is the pseudonymous respondent key (set once consent is given).
 	Key string `json:"key,omitempty"`
-	// Nonce changes whenever new buttons are shown; a button whose data
-	// carries another nonce has expired.
-	Nonce uint32 `json:"nonce"`
-	// PendingService is a service named by a deep link before consent.
-	PendingService string `json:"pending_service,omitempty"`
-	OPD            string `json:"opd,omitempty"`
-	Service        string `json:"service,omitempty"`
-	// Queue lists the visit's surveys still to answer after the current one.
-	Queue []string `json:"queue,omitempty"`
-	// Parts is how many surveys the visit has in all.
-	Parts      int           `json:"parts,omitempty"`
-	Survey     *survey.State `json:"survey,omitempty"`
-	ResponseID int64         `json:"response_id,omitempty"`
+	// Nonce is carried by the buttons of the prompt named by NonceFor; it
+	// changes only when buttons for another prompt are shown, so showing
+	// the same prompt again keeps its older buttons working.
+	Nonce    uint32 `json:"nonce"`
+	NonceFor string `json:"nonce_for,omitempty"`
+	// Pending is a deep-link start waiting for consent.
+	Pending *startPayload `json:"pending,omitempty"`
+	// Run is the survey being answered.
+	Run *surveyRun `json:"run,omitempty"`
+	// Resident is the resident flow's part: the office picked on the way to
+	// a service.
+	Resident *residentPart `json:"resident,omitempty"`
 	// LastUpdate is the update_id of the turn this state was saved after; a
 	// redelivered, already applied update above it was committed by a
 	// process that died before saving the session: the session is stale.
 	LastUpdate int64 `json:"last_update,omitempty"`
+	// PromptAt is when (Unix ms) a prompt was last sent to the chat; a
+	// prompt is re-shown for a stale button or a redelivery only when it is
+	// older than reshowGap.
+	PromptAt int64 `json:"prompt_at,omitempty"`
+}
+
+// surveyRun is a survey in progress and the visit it belongs to.
+type surveyRun struct {
+	Service string `json:"service,omitempty"`
+	OPD     string `json:"opd,omitempty"`
+	// Queue lists the visit's surveys still to answer after this one.
+	Queue []string `json:"queue,omitempty"`
+	// Parts is how many surveys the visit has in all.
+	Parts      int          `json:"parts,omitempty"`
+	Survey     survey.State `json:"survey"`
+	ResponseID int64        `json:"response_id"`
+}
+
+// residentPart is what only the resident flow keeps.
+type residentPart struct {
+	OPD string `json:"opd,omitempty"`
+}
+
+// newState is a fresh conversation.
+func newState(lang string) *chatState {
+	return &chatState{V: stateVersion, Lang: lang, Flow: flowResident, Stage: stageNew}
 }
 
 // clone copies the state so a retried transaction starts from the original.
 func (s *chatState) clone() *chatState {
 	c := *s
-	c.Queue = append([]string(nil), s.Queue...)
-	if s.Survey != nil {
-		ss := *s.Survey
-		ss.Answers = make(map[string]survey.Answer, len(s.Survey.Answers))
-		for k, v := range s.Survey.Answers {
+	if s.Pending != nil {
+		p := *s.Pending
+		c.Pending = &p
+	}
+	if s.Resident != nil {
+		r := *s.Resident
+		c.Resident = &r
+	}
+	if s.Run != nil {
+		r := *s.Run
+		r.Queue = slices.Clone(s.Run.Queue)
+		ss := &r.Survey
+		ss.Answers = make(map[string]survey.Answer, len(s.Run.Survey.Answers))
+		for k, v := range s.Run.Survey.Answers {
 			ss.Answers[k] = v
 		}
-		ss.History = append([]string(nil), s.Survey.History...)
-		ss.Pending = append([]string(nil), s.Survey.Pending...)
-		c.Survey = &ss
+		ss.History = slices.Clone(s.Run.Survey.History)
+		ss.Pending = slices.Clone(s.Run.Survey.Pending)
+		c.Run = &r
 	}
 	return &c
+}
+
+// resident returns the resident flow's part, creating it.
+func (s *chatState) resident() *residentPart {
+	if s.Resident == nil {
+		s.Resident = &residentPart{}
+	}
+	return s.Resident
 }

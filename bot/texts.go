@@ -42,7 +42,7 @@ var (
 	txtPickOPD        = msg{"Layanan dari perangkat daerah mana yang Anda gunakan?", "Which government office's service did you use?"}
 	txtPickService    = msg{"Layanan apa yang Anda gunakan di %s?", "Which service did you use at %s?"}
 	txtBackToOPD      = msg{"« Kembali", "« Back"}
-	txtUnknownService = msg{"Kode layanan %q tidak dikenal. Silakan pilih layanan dari daftar.", "Service code %q is unknown. Please pick the service from the list."}
+	txtUnknownService = msg{"Kode layanan %q tidak dikenal. Ketik /start untuk memilih layanan dari daftar.", "Service code %q is unknown. Type /start to pick the service from the list."}
 	txtSurveyIntro    = msg{"📋 %s — bagian %d dari %d: %s.", "📋 %s — part %d of %d: %s."}
 	txtAlready        = msg{"Terima kasih, Anda sudah mengisi survei untuk %s pada %s. Anda dapat mengisi lagi mulai %s.", "Thank you, you already answered the survey for %s in %s. You can answer again from %s."}
 	txtThanks         = msg{"🙏 Terima kasih! Jawaban Anda sudah tersimpan. Hasilnya dihitung menjadi Indeks Kepuasan Masyarakat dan dilaporkan ke Diskominfo Kota Solok setiap minggu untuk perbaikan layanan. Ketik /start untuk menilai layanan lain.", "🙏 Thank you! Your answers are saved. They are counted into the public satisfaction index and reported to Kota Solok's Diskominfo every week to improve services. Type /start to rate another service."}
@@ -65,11 +65,13 @@ var (
 	txtDeleteKept     = msg{"Data Anda tidak dihapus.", "Your data was not deleted."}
 	txtNoData         = msg{"Tidak ada data tentang Anda yang tersimpan.", "No data about you is stored."}
 	txtStopped        = msg{"Terima kasih.", "Thank you."}
-	txtHelp           = msg{
-		"Perintah:\n/start – mulai survei (atau pilih layanan lain)\n/kembali – pertanyaan sebelumnya\n/lewati – lewati pertanyaan opsional\n/batal – batalkan survei\n/bahasa – ganti bahasa\n/privasi – pemberitahuan privasi\n/datasaya – data yang tersimpan tentang Anda\n/hapusdata – hapus data Anda\n/bantuan – pesan ini",
-		"Commands:\n/start – start a survey (or pick another service)\n/back – previous question\n/skip – skip an optional question\n/cancel – cancel the survey\n/language – change language\n/privacy – privacy notice\n/mydata – what is stored about you\n/deletemydata – delete your data\n/help – this message",
-	}
-	txtMyData = msg{
+	txtHelpTitle      = msg{"Perintah:", "Commands:"}
+	txtNotAllowed     = msg{"Maaf, perintah ini hanya untuk petugas yang berwenang.", "Sorry, this command is only for authorised staff."}
+	txtUnknownOPD     = msg{"Kode perangkat daerah %q tidak dikenal. Mohon periksa tautan dari Diskominfo.", "Office code %q is unknown. Please check the link from Diskominfo."}
+	txtUnknownLink    = msg{"Maaf, tautan ini tidak dikenal. Ketik /start untuk memilih layanan yang ingin dinilai.", "Sorry, this link is not recognised. Type /start to pick the service you want to rate."}
+	txtInviteSoon     = msg{"Undangan ini belum dapat digunakan. Mohon hubungi Diskominfo.", "This invitation cannot be used yet. Please contact Diskominfo."}
+	txtWhoAmI         = msg{"ID Telegram Anda: %d\nPeran: %s", "Your Telegram ID: %d\nRoles: %s"}
+	txtMyData         = msg{
 		"Data tersimpan tentang Anda:\n• Kode responden: %s (tanpa nama/ID Telegram)\n• Bahasa: %s\n• Persetujuan: %s\n• Respons: %d\n%s",
 		"Data stored about you:\n• Respondent code: %s (no name/Telegram ID)\n• Language: %s\n• Consent: %s\n• Responses: %d\n%s",
 	}

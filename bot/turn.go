@@ -2,10 +2,8 @@ package bot
 
 import (
 	"context"
-	"fmt"
-	"strconv"
 	"strings"
-	"unicode/utf8"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -14,28 +12,36 @@ import (
 	"github.com/kotasolok/egovpulse/survey"
 )
 
+// reshowGap is the least time between two showings of a chat's prompt
+// caused by stale buttons or redelivered updates.
+const reshowGap = 3 * time.Second
+
 // turn is the handling of one update inside its database transaction. It
 // changes st and collects the replies in out; nothing is sent unless the
-// transaction commits.
+// transaction commits. A turn that only shows the prompt again (a
+// redelivery, the recovery pass) has no transaction (tx nil) and writes
+// nothing.
 type turn struct {
 	ctx    context.Context
 	b      *Bot
 	tx     *storage.Tx
 	chatID int64
 	user   *tgbotapi.User
+	roles  Role
 	st     *chatState
 	out    []sender.Message
-	// cbMsgID is the message whose button was pressed (callback turns).
+	// cbID is the callback query of a button turn, answered once at the
+	// end of the turn with cbToast; cbMsgID is the message whose button was
+	// pressed.
+	cbID    string
+	cbToast string
 	cbMsgID int
-	// bumped says the nonce was already changed for this turn's buttons.
-	bumped bool
-}
-
-func newTurn(ctx context.Context, b *Bot, tx *storage.Tx, chatID int64, user *tgbotapi.User, st *chatState) *turn {
-	return &turn{ctx: ctx, b: b, tx: tx, chatID: chatID, user: user, st: st}
 }
 
 func (t *turn) lang() string { return t.st.Lang }
+func (t *turn) now() time.Time {
+	return t.b.opt.Now()
+}
 
 // handle dispatches the update.
 func (t *turn) handle(upd tgbotapi.Update) error {
@@ -52,7 +58,7 @@ func (t *turn) handle(upd tgbotapi.Update) error {
 	case upd.MyChatMember != nil:
 		switch upd.MyChatMember.NewChatMember.Status {
 		case "kicked", "left":
-			return t.tx.MarkBlocked(upd.MyChatMember.From.ID, t.b.opt.Now())
+			return t.tx.MarkBlocked(upd.MyChatMember.From.ID, t.now())
 		}
 	}
 	return nil
@@ -72,219 +78,119 @@ func (t *turn) message(m *tgbotapi.Message) error {
 		t.say(txtNotText.in(t.lang()))
 		return nil
 	}
-	return t.text(m.Text)
-}
-
-func (t *turn) text(s string) error {
-	switch t.st.Stage {
-	case stageNew:
-		return t.start("")
-	case stageConsent:
-		t.say(txtConsentNeeded.in(t.lang()))
-		return t.reprompt()
-	case stageSurvey:
-		return t.step(survey.Input{Kind: survey.InputText, Text: s})
-	case stageIdle:
-		t.say(txtNothingToDo.in(t.lang()))
-		return nil
-	case stageResume:
-		return t.askResume()
+	if def := t.b.stages[t.st.Stage]; def.text != nil {
+		return def.text(t, m.Text)
 	}
 	t.say(txtUseButtons.in(t.lang()))
-	return t.reprompt()
+	return t.prompt()
 }
 
-func (t *turn) command(cmd, arg string) error {
-	switch cmd {
-	case "start":
-		return t.start(arg)
-	case "bahasa", "language":
-		t.enter(stageLang)
-		t.ask(txtPickLang.in(t.lang()), []survey.Option{{Token: "l:id", Label: "🇮🇩 Bahasa Indonesia"}, {Token: "l:en", Label: "🇬🇧 English"}})
-	case "bantuan", "help":
-		t.say(txtHelp.in(t.lang()))
-	case "privasi", "privacy":
-		t.say(txtPrivacy.in(t.lang()))
-	case "datasaya", "mydata":
-		return t.myData()
-	case "hapusdata", "deletemydata":
-		if t.st.Key == "" {
-			t.say(txtNoData.in(t.lang()))
-			return nil
-		}
-		t.enter(stageDelete)
-		t.ask(txtDeleteAsk.in(t.lang()), []survey.Option{{Token: "dy", Label: txtDeleteYes.in(t.lang())}, {Token: "dn", Label: txtDeleteNo.in(t.lang())}})
-	case "kembali", "back":
-		return t.surveyCommand(survey.CmdBack)
-	case "lewati", "skip":
-		return t.surveyCommand(survey.CmdSkip)
-	case "batal", "cancel":
-		return t.surveyCommand(survey.CmdCancel)
-	default:
+// command runs a command of the table, if the user's roles allow it.
+func (t *turn) command(name, arg string) error {
+	c, ok := findCommand(t.b.commands, name)
+	if !ok {
 		t.say(txtUnknownCommand.in(t.lang()))
+		return nil
+	}
+	if !t.roles.Has(c.roles) {
+		t.b.log.Warn("command refused", "command", c.name.en, "user_id", t.userID())
+		t.say(txtNotAllowed.in(t.lang()))
+		return nil
+	}
+	return c.run(t, arg)
+}
+
+// callback handles a pressed button. It is handed to the current stage
+// only when it belongs there: a survey button of the response being
+// answered, or a button of the flow's prompt carrying the current nonce.
+// Anything else (stale, forged, another flow's, a role the user lacks) is
+// a neutral "button expired" and the current prompt shown again.
+func (t *turn) callback(cq *tgbotapi.CallbackQuery) error {
+	t.cbID = cq.ID
+	d, ok := parseData(cq.Data)
+	if !ok || cq.Message == nil {
+		return t.stale()
+	}
+	t.cbMsgID = cq.Message.MessageID
+	if d.survey {
+		if t.st.Stage != stageSurvey || t.st.Run == nil || d.ctx != t.st.Run.ResponseID {
+			return t.stale()
+		}
+		return t.step(survey.Input{Kind: survey.InputChoice, Token: d.token})
+	}
+	def := t.b.stages[t.st.Stage]
+	token, mine := strings.CutPrefix(d.token, def.prefix)
+	if d.ctx != int64(t.st.Nonce) || def.button == nil || !mine || !t.roles.Has(buttonRoles(def.prefix)) {
+		return t.stale()
+	}
+	return def.button(t, token)
+}
+
+// stale answers a button that no longer applies and shows where the chat
+// stands (at most once per reshowGap).
+func (t *turn) stale() error {
+	t.cbToast = txtExpired.in(t.lang())
+	return t.reshow()
+}
+
+// reshow shows the current prompt again unless one went out within
+// reshowGap.
+func (t *turn) reshow() error {
+	if t.now().Sub(time.UnixMilli(t.st.PromptAt)) < reshowGap {
+		return nil
+	}
+	return t.prompt()
+}
+
+// prompt shows what the current stage waits for.
+func (t *turn) prompt() error {
+	if def := t.b.stages[t.st.Stage]; def.prompt != nil {
+		return def.prompt(t)
 	}
 	return nil
 }
 
+// expired tells the user a button is no longer valid.
+func (t *turn) expired() { t.cbToast = txtExpired.in(t.lang()) }
+
 // enter switches to a side stage (language, delete) that returns to the
 // current one afterwards.
 func (t *turn) enter(s stage) {
-	if t.st.Stage != stageLang && t.st.Stage != stageDelete {
+	if !t.b.stages[t.st.Stage].side {
 		t.st.Return = t.st.Stage
 	}
 	t.st.Stage = s
 }
 
-func (t *turn) surveyCommand(c survey.Command) error {
-	if t.st.Stage != stageSurvey {
-		t.say(txtNothingToDo.in(t.lang()))
-		return nil
-	}
-	return t.step(survey.Input{Kind: survey.InputCommand, Command: c})
-}
-
-// callback handles a pressed button. Its data is "<nonce>:<token>"; a nonce
-// other than the chat's current one, or any malformed data, is a neutral
-// "button expired" with no effect.
-func (t *turn) callback(cq *tgbotapi.CallbackQuery) error {
-	nonce, token, ok := parseData(cq.Data)
-	if !ok || nonce != t.st.Nonce || cq.Message == nil {
-		t.answer(cq.ID, txtExpired.in(t.lang()))
-		if t.st.Stage == stageResume {
-			// The conversation was rebuilt from the database (the session
-			// store lost it): offer to continue where the respondent was.
-			return t.askResume()
-		}
-		return nil
-	}
-	t.answer(cq.ID, "")
-	t.cbMsgID = cq.Message.MessageID
-	switch t.st.Stage {
-	case stageConsent:
-		return t.consent(token)
-	case stageOPD, stageService:
-		return t.pick(token)
-	case stageResume:
-		return t.resume(token)
-	case stageLang:
-		return t.setLang(token)
-	case stageDelete:
-		return t.confirmDelete(token)
-	case stageSurvey:
-		return t.step(survey.Input{Kind: survey.InputChoice, Token: token})
-	}
-	t.expired()
-	return nil
-}
-
-// expired tells the user a button is no longer valid (after the callback
-// was already answered).
-func (t *turn) expired() { t.say(txtExpired.in(t.lang())) }
-
-// callbackData builds a button's data; tokens are short and opaque.
-func callbackData(nonce uint32, token string) string {
-	return strconv.FormatUint(uint64(nonce), 36) + ":" + token
-}
-
-func parseData(data string) (uint32, string, bool) {
-	if len(data) > 64 || !utf8.ValidString(data) {
-		return 0, "", false
-	}
-	n, token, ok := strings.Cut(data, ":")
-	if !ok || token == "" {
-		return 0, "", false
-	}
-	v, err := strconv.ParseUint(n, 36, 32)
-	if err != nil {
-		return 0, "", false
-	}
-	return uint32(v), token, true
-}
-
-// say queues a plain text message.
-func (t *turn) say(text string) {
-	t.out = append(t.out, sender.Message{ChatID: t.chatID, Chattable: tgbotapi.NewMessage(t.chatID, text)})
-}
-
-// ask queues a message with one button per option, under a fresh nonce.
-func (t *turn) ask(text string, opts []survey.Option) {
-	m := tgbotapi.NewMessage(t.chatID, text)
-	if len(opts) > 0 {
-		m.ReplyMarkup = t.keyboard(opts)
-	}
-	t.out = append(t.out, sender.Message{ChatID: t.chatID, Chattable: m})
-}
-
-func (t *turn) keyboard(opts []survey.Option) tgbotapi.InlineKeyboardMarkup {
-	if !t.bumped {
-		t.st.Nonce++
-		t.bumped = true
-	}
-	rows := make([][]tgbotapi.InlineKeyboardButton, 0, len(opts))
-	for _, o := range opts {
-		label := o.Label
-		if o.Selected {
-			label = "✅ " + label
-		}
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(label, callbackData(t.st.Nonce, o.Token))))
-	}
-	return tgbotapi.NewInlineKeyboardMarkup(rows...)
-}
-
-// edit replaces the text (and buttons) of the pressed button's message.
-func (t *turn) edit(text string, opts []survey.Option) {
-	if len(opts) > 0 {
-		kb := t.keyboard(opts)
-		t.out = append(t.out, sender.Message{ChatID: t.chatID, Chattable: tgbotapi.NewEditMessageTextAndMarkup(t.chatID, t.cbMsgID, text, kb)})
-		return
-	}
-	t.out = append(t.out, sender.Message{ChatID: t.chatID, Chattable: tgbotapi.NewEditMessageText(t.chatID, t.cbMsgID, text)})
-}
-
-// answer answers a callback query; it is sent ahead of the chat's pacing.
-func (t *turn) answer(id, text string) {
-	t.out = append(t.out, sender.Message{ChatID: t.chatID, Chattable: tgbotapi.NewCallback(id, text)})
-}
-
-// reprompt shows again what the current stage waits for.
-func (t *turn) reprompt() error {
-	switch t.st.Stage {
-	case stageNew, stageConsent:
-		t.askConsent()
-	case stageOPD:
-		t.askOPD()
-	case stageService:
-		t.askService()
-	case stageResume:
-		return t.askResume()
-	case stageSurvey:
-		return t.showCurrent()
-	}
-	return nil
-}
-
-func (t *turn) askConsent() {
-	t.st.Stage = stageConsent
-	t.say(txtPrivacy.in(t.lang()))
-	t.ask(txtConsentAsk.in(t.lang()), []survey.Option{{Token: "cy", Label: txtConsentYes.in(t.lang())}, {Token: "cn", Label: txtConsentNo.in(t.lang())}})
-}
-
-func (t *turn) setLang(token string) error {
-	lang, ok := strings.CutPrefix(token, "l:")
-	if !ok || (lang != survey.LangID && lang != survey.LangEN) {
-		t.expired()
-		return nil
-	}
-	t.st.Lang = lang
-	if t.st.Survey != nil {
-		t.st.Survey.Lang = lang
-	}
-	if t.st.Key != "" {
-		if err := t.tx.SetLang(t.st.Key, lang); err != nil {
-			return fmt.Errorf("set language: %w", err)
-		}
-	}
-	t.edit(txtLangSet.in(lang), nil)
+// leave returns from a side stage.
+func (t *turn) leave() {
 	t.st.Stage, t.st.Return = t.st.Return, ""
-	return t.reprompt()
+	if t.st.Stage == "" {
+		t.st.Stage = stageIdle
+	}
+}
+
+func (t *turn) userID() int64 {
+	if t.user == nil {
+		return 0
+	}
+	return t.user.ID
+}
+
+// finish ends the turn: the callback answer goes first, and sent prompts
+// are remembered for the re-show limit.
+func (t *turn) finish() {
+	prompted := false
+	for _, m := range t.out {
+		if !isCallbackAnswer(m) {
+			prompted = true
+		}
+	}
+	if prompted {
+		t.st.PromptAt = t.now().UnixMilli()
+	}
+	if t.cbID != "" {
+		t.out = append([]sender.Message{callbackAnswer(t.cbID, t.cbToast)}, t.out...)
+		t.cbID = ""
+	}
 }

@@ -66,6 +66,7 @@ type Response struct {
 	SurveyVersion string     `gorm:"column:survey_version" json:"survey_version"`
 	ServiceCode   string     `gorm:"column:service_code" json:"service_code"`
 	OPDCode       string     `gorm:"column:opd_code" json:"opd_code,omitempty"`
+	Audience      string     `gorm:"column:audience" json:"audience"`
 	PeriodKey     string     `gorm:"column:period_key" json:"period_key"`
 	Status        Status     `gorm:"column:status" json:"status"`
 	StartedAt     time.Time  `gorm:"column:started_at" json:"started_at"`
@@ -93,7 +94,9 @@ func (responseRow) TableName() string { return "responses" }
 // NewResponse describes a response to start.
 type NewResponse struct {
 	RespondentKey, SurveyID, SurveyVersion, ServiceCode, OPDCode, PeriodKey string
-	At                                                                      time.Time
+	// Audience is the survey's audience (resident when empty).
+	Audience string
+	At       time.Time
 }
 
 // answerRow is a row of answers. ServiceCode and SubmittedAt are copied

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm/clause"
+
+	"github.com/kotasolok/egovpulse/survey"
 )
 
 // newRespondentKey returns 32 random hex characters.
@@ -88,6 +90,17 @@ func (s *Store) RespondentKey(ctx context.Context, telegramUserID int64) (string
 func (tx *Tx) SetLang(key, lang string) error {
 	if err := tx.updateOne(&Respondent{}, map[string]any{"lang": lang}, "respondent_key = ?", key); err != nil {
 		return fmt.Errorf("set language: %w", err)
+	}
+	return nil
+}
+
+// SetOfficial marks a respondent as an official of an OPD (the officials'
+// survey link was opened).
+func (tx *Tx) SetOfficial(key, opd string) error {
+	err := tx.db.Model(&Respondent{}).Where("respondent_key = ?", key).
+		Updates(map[string]any{"audience": string(survey.AudienceOfficial), "opd_code": opd}).Error
+	if err != nil {
+		return fmt.Errorf("set official: %w", err)
 	}
 	return nil
 }

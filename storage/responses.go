@@ -26,9 +26,12 @@ func (tx *Tx) StartResponse(n NewResponse) (Response, error) {
 	}
 	at := utcMilli(n.At)
 	slot := n.PeriodKey
+	if n.Audience == "" {
+		n.Audience = string(survey.AudienceResident)
+	}
 	row := responseRow{Response: Response{
 		RespondentKey: n.RespondentKey, SurveyID: n.SurveyID, SurveyVersion: n.SurveyVersion,
-		ServiceCode: n.ServiceCode, OPDCode: n.OPDCode, PeriodKey: n.PeriodKey,
+		ServiceCode: n.ServiceCode, OPDCode: n.OPDCode, Audience: n.Audience, PeriodKey: n.PeriodKey,
 		Status: StatusInProgress, StartedAt: at, UpdatedAt: at,
 	}, OpenSlot: &slot}
 	err = tx.db.Create(&row).Error
