@@ -67,14 +67,12 @@ func newBenchRig(b *testing.B, back storagetest.Backend, sessions session.Store)
 	if err != nil {
 		b.Fatal(err)
 	}
-	snd := sender.New(api, sender.Options{PerChatRate: rate.Inf, PerChatBurst: 1000, GlobalRate: rate.Inf})
-	b.Cleanup(func() { snd.Close(context.Background()) })
 	reg, cat := benchDefinitions(b)
 	st := back.MustOpen(b)
-	bt, err := bot.New(bot.Options{Store: st, Sessions: sessions, Outbox: snd, Registry: reg, Catalog: cat, Location: jakarta, Visit: []string{"skm"}, OrderSettle: benchSettle()})
-	if err != nil {
-		b.Fatal(err)
-	}
+	// The production cadence of recording delivered replies.
+	_, bt := startBot(b, api, sender.Options{PerChatRate: rate.Inf, PerChatBurst: 1000, GlobalRate: rate.Inf},
+		bot.Options{Store: st, Sessions: sessions, Registry: reg, Catalog: cat, Location: jakarta, Visit: []string{"skm"},
+			OrderSettle: benchSettle(), MarkEvery: 250 * time.Millisecond, RecoverEvery: 5 * time.Second, RecoverAfter: 15 * time.Second})
 	r := &benchRig{emu: emu, store: st, back: back}
 	h := bt.WebhookHandler(testSecret)
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {

@@ -12,6 +12,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -64,6 +65,11 @@ type Options struct {
 	OrderWait time.Duration
 	// Roles tells users' roles beyond resident (nil: everyone is a resident).
 	Roles RoleSource
+	// MarkEvery is how often delivered replies are recorded (default
+	// 250 ms); RecoverEvery how often the recovery pass looks for replies
+	// that stayed pending (default 5 s) and RecoverAfter how long a reply
+	// may stay pending before its chat is re-prompted (default 15 s).
+	MarkEvery, RecoverEvery, RecoverAfter time.Duration
 }
 
 // Bot handles updates for residents, officials and admins.
@@ -73,6 +79,7 @@ type Bot struct {
 	log      *slog.Logger
 	stages   map[stage]stageDef
 	commands []command
+	marks    replyMarks
 }
 
 // New checks the options and builds a Bot.
@@ -109,6 +116,9 @@ func New(opt Options) (*Bot, error) {
 	if opt.OrderWait == 0 {
 		opt.OrderWait = 2 * time.Second
 	}
+	opt.MarkEvery = cmp.Or(opt.MarkEvery, 250*time.Millisecond)
+	opt.RecoverEvery = cmp.Or(opt.RecoverEvery, 5*time.Second)
+	opt.RecoverAfter = cmp.Or(opt.RecoverAfter, 15*time.Second)
 	return &Bot{opt: opt, engine: survey.NewEngine(), log: opt.Logger, stages: stageTable(), commands: commandTable()}, nil
 }
 
@@ -147,7 +157,7 @@ func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Durat
 	}
 	roles := b.rolesOf(ctx, user.ID)
 	var t *turn
-	err = b.opt.Store.ApplyUpdate(ctx, int64(upd.UpdateID), func(tx *storage.Tx) error {
+	err = b.opt.Store.ApplyChatUpdate(ctx, int64(upd.UpdateID), chatID, func(tx *storage.Tx) error {
 		t = b.newTurn(ctx, tx, chatID, user, roles, st.clone())
 		return t.handle(upd)
 	})
@@ -160,14 +170,12 @@ func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Durat
 	}
 	t.finish()
 	t.st.LastUpdate = max(t.st.LastUpdate, int64(upd.UpdateID))
-	if data, err := json.Marshal(t.st); err != nil {
+	if data, err := encodeState(t.st); err != nil {
 		b.log.Error("encode session", "chat_id", chatID, "error", err)
 	} else {
 		save = &session.Session{ChatID: chatID, Version: version, Data: data}
 	}
-	for _, m := range t.out {
-		b.opt.Outbox.Enqueue(m)
-	}
+	b.queueReplies(t.out, chatID, int64(upd.UpdateID))
 	return nil
 }
 

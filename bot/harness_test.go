@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"cmp"
 	"context"
 	"net/http/httptest"
 	"strings"
@@ -99,13 +100,9 @@ func newRig(t *testing.T, e *env, emu *botapitest.Server) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snd := sender.New(api, fastSender)
-	b, err := bot.New(bot.Options{
-		Store: e.store, Sessions: e.sessions, Outbox: snd, Registry: e.reg, Catalog: e.cat, Location: jakarta,
+	snd, b := startBot(t, api, fastSender, bot.Options{
+		Store: e.store, Sessions: e.sessions, Registry: e.reg, Catalog: e.cat, Location: jakarta,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	r := &rig{t: t, e: e, emu: emu, api: api, sender: snd, bot: b}
 	t.Cleanup(func() {
 		if r.stop != nil {
@@ -113,6 +110,37 @@ func newRig(t *testing.T, e *env, emu *botapitest.Server) *rig {
 		}
 	})
 	return r
+}
+
+// startBot builds a sender on api and a bot that sends through it, with
+// the sender reporting deliveries to the bot, and runs the bot's background
+// work (delivered replies, recovery pass; quick in tests) until the test
+// ends.
+func startBot(tb testing.TB, api sender.API, so sender.Options, bo bot.Options) (*sender.Sender, *bot.Bot) {
+	tb.Helper()
+	var b *bot.Bot
+	so.OnDone = func(m sender.Message, res sender.Result, err error) { b.Delivered(m, res, err) }
+	snd := sender.New(api, so)
+	bo.Outbox = snd
+	bo.MarkEvery = cmp.Or(bo.MarkEvery, 20*time.Millisecond)
+	bo.RecoverEvery = cmp.Or(bo.RecoverEvery, 200*time.Millisecond)
+	bo.RecoverAfter = cmp.Or(bo.RecoverAfter, 2*time.Second)
+	b, err := bot.New(bo)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = b.Run(ctx)
+	}()
+	tb.Cleanup(func() {
+		snd.Close(context.Background())
+		cancel()
+		<-done
+	})
+	return snd, b
 }
 
 // poll runs the polling loop until stop.

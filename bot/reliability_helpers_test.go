@@ -238,12 +238,7 @@ func postRaw(t testing.TB, method, url, secret string, body []byte) int {
 func replica(t *testing.T, r *rig, sessions session.Store) *bot.Bot {
 	t.Helper()
 	st := r.e.backend.Open(t, storage.Options{})
-	snd := sender.New(r.api, fastSender)
-	t.Cleanup(func() { snd.Close(context.Background()) })
-	b, err := bot.New(bot.Options{Store: st, Sessions: sessions, Outbox: snd, Registry: r.e.reg, Catalog: r.e.cat, Location: jakarta})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, b := startBot(t, r.api, fastSender, bot.Options{Store: st, Sessions: sessions, Registry: r.e.reg, Catalog: r.e.cat, Location: jakarta})
 	return b
 }
 

@@ -40,9 +40,17 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 // concurrent calls with one id wait for the first to finish; if the first
 // rolls back, a waiter may get a deadlock error, which is safe to retry.
 func (s *Store) ApplyUpdate(ctx context.Context, updateID int64, fn func(tx *Tx) error) error {
+	return s.ApplyChatUpdate(ctx, updateID, 0, fn)
+}
+
+// ApplyChatUpdate is ApplyUpdate for an update of a private chat (chatID
+// > 0), whose reply is then recorded as pending until MarkReplied: a reply
+// lost with a crashed process is found again by PendingReplies.
+func (s *Store) ApplyChatUpdate(ctx context.Context, updateID, chatID int64, fn func(tx *Tx) error) error {
 	return s.Tx(ctx, func(tx *Tx) error {
 		// Plain SQL: the hottest statement, spared GORM's model reflection.
-		err := tx.db.Exec("INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)", updateID, tx.now()).Error
+		err := tx.db.Exec("INSERT INTO processed_updates (update_id, processed_at, chat_id, reply_pending) VALUES (?, ?, ?, ?)",
+			updateID, tx.now(), max(chatID, 0), chatID > 0).Error
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return fmt.Errorf("update %d: %w", updateID, ErrUpdateSeen)
 		}

@@ -171,6 +171,7 @@ func (s *Sender) process(q *chatQueue, it *item) {
 		s.logFailure(it.msg, err)
 	}
 	it.finish(res, err)
+	s.done(it.msg, res, err)
 	if errors.Is(err, ErrBlocked) {
 		s.failQueued(q, err)
 	}
@@ -206,10 +207,18 @@ func (s *Sender) failQueued(q *chatQueue, err error) {
 		}
 		s.stats.failed.Add(1)
 		it.finish(Result{}, err)
+		s.done(it.msg, Result{}, err)
 	}
 	if len(items) > 0 {
 		s.log.Warn("telegram messages dropped for blocked chat",
 			slog.Int64("chat_id", q.id), slog.Int("count", len(items)))
+	}
+}
+
+// done reports a queued message's outcome to Options.OnDone.
+func (s *Sender) done(m Message, res Result, err error) {
+	if s.opts.OnDone != nil {
+		s.opts.OnDone(m, res, err)
 	}
 }
 

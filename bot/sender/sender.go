@@ -104,6 +104,11 @@ type Options struct {
 	// OnMigrated is called when a group became a supergroup (400 with
 	// migrate_to_chat_id); the message is then sent once to the new id.
 	OnMigrated func(oldID, newID int64)
+	// OnDone, when set, is called once for each queued message (not
+	// callback answers) when its delivery ends: err nil when Telegram took
+	// it, else why it was given up. Messages dropped at Close are not
+	// reported. It must not block long.
+	OnDone func(m Message, res Result, err error)
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Sleep waits d or until ctx ends (default: a timer).

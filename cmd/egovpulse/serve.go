@@ -78,10 +78,13 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger) (svc 
 				log.Warn("mark blocked", "chat_id", chatID, "error", err)
 			}
 		},
+		// The bot is built below; a reply delivered before is impossible.
+		OnDone: func(m sender.Message, res sender.Result, err error) { s.bot.Delivered(m, res, err) },
 	})
 	s.bot, err = bot.New(bot.Options{
 		Store: s.store, Sessions: s.sessions, Outbox: s.sender,
 		Registry: reg, Catalog: cat, Location: cfg.Location, Logger: log,
+		Roles: bot.StaticRoles{Superadmins: cfg.AdminTelegramIDs},
 	})
 	return s, err
 }
@@ -160,6 +163,14 @@ func (s *service) run(ctx context.Context, ln net.Listener) error {
 		}
 	}()
 	s.jobs.Start()
+	// The bot's background work (delivered replies, the recovery pass)
+	// outlives the sender's drain, so what it delivers is recorded.
+	botCtx, stopBot := context.WithCancel(context.WithoutCancel(ctx))
+	botDone := make(chan struct{})
+	go func() {
+		defer close(botDone)
+		_ = s.bot.Run(botCtx)
+	}()
 	s.log.Info("egovpulse serving", "addr", ln.Addr().String(), "mode", s.cfg.TelegramMode, "database", s.cfg.Database.String())
 	var err error
 	select {
@@ -176,6 +187,8 @@ func (s *service) run(ctx context.Context, ln net.Listener) error {
 		s.log.Warn("jobs shutdown", "error", jerr)
 	}
 	s.sender.Close(shutdown)
+	stopBot()
+	<-botDone
 	s.log.Info("egovpulse stopped")
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
