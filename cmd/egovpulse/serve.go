@@ -78,7 +78,9 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger) (svc 
 		Logger: log,
 		Redact: cfg.Redact,
 		OnBlocked: func(chatID int64) {
-			if err := s.store.MarkBlocked(context.Background(), chatID, time.Now()); err != nil {
+			// A chat that never consented has no respondent to mark.
+			err := s.store.MarkBlocked(context.Background(), chatID, time.Now())
+			if err != nil && !errors.Is(err, storage.ErrNotFound) {
 				log.Warn("mark blocked", "chat_id", chatID, "error", err)
 			}
 		},
