@@ -61,6 +61,11 @@ type Config struct {
 	ScoreFullSchedule string     // SCORE_FULL_SCHEDULE
 	LogLevel          slog.Level // LOG_LEVEL: debug, info, warn, error
 	LogFormat         string     // LOG_FORMAT: text or json
+
+	// PurgeSchedule is the cron spec (5 or 6 fields, in TIMEZONE) of the
+	// daily purge of processed update ids older than 8 days; empty takes
+	// the default (03:30 daily).
+	PurgeSchedule string // PURGE_SCHEDULE
 }
 
 // Database is a parsed DATABASE_URL.
@@ -100,6 +105,7 @@ func Load(getenv Getenv, readFile func(string) ([]byte, error)) (*Config, error)
 		LogFormat:           strings.ToLower(l.str("LOG_FORMAT", "text")),
 		ScoreSchedule:       l.str("SCORE_SCHEDULE", ""),
 		ScoreFullSchedule:   l.str("SCORE_FULL_SCHEDULE", ""),
+		PurgeSchedule:       l.str("PURGE_SCHEDULE", ""),
 	}
 	c.TelegramToken = l.secret("TELEGRAM_BOT_TOKEN")
 	c.WebhookSecret = l.secret("WEBHOOK_SECRET")

@@ -104,6 +104,19 @@ func (s *Scheduler) Add(name, spec string, fn func(ctx context.Context) error) e
 	return nil
 }
 
+// AddPurge schedules the daily purge of the processed-update ledger on
+// spec (DefaultPurgeSpec when empty); a bad spec is an error naming the
+// job.
+func (s *Scheduler) AddPurge(p *Purger, spec string) error {
+	if spec == "" {
+		spec = DefaultPurgeSpec
+	}
+	return s.Add(JobPurgeUpdates, spec, func(ctx context.Context) error {
+		_, err := p.Daily(ctx)
+		return err
+	})
+}
+
 // Start starts the scheduler. When the score jobs are registered and the
 // last scheduled nightly run before now has no job_runs row (every replica
 // was down), it is caught up once, in the background; each incremental

@@ -1,9 +1,12 @@
 // Package jobs runs egovpulse's periodic work on a cron schedule: the score
 // recomputes (every 15 minutes for the periods that received answers,
-// nightly for the full history). Each run takes a lock keyed by job and
-// period and commits a job_runs row in the same transaction as its output,
-// so replicas, restarts and skewed clocks never run one period twice. The
-// same functions back the `egovpulse score` command.
+// nightly for the full history) and the daily purge of processed update
+// ids past their retention. Each run takes a lock keyed by job and
+// period and commits a job_runs row in the same transaction as its output
+// (the purge, which deletes in batches and can safely run twice, records
+// its row after the last batch), so replicas, restarts and skewed clocks
+// never run one period twice. The
+// same functions back the `egovpulse score` and `egovpulse purge` commands.
 package jobs
 
 import (
@@ -216,21 +219,25 @@ func (s *Scorer) run(ctx context.Context, job, key string, lock bool, compute co
 	return res, nil
 }
 
-// lock takes the job lock. A lock held elsewhere past LockWait skips the
-// run; a lock store that fails (Redis down) does not: the run goes on and
-// the job_runs row decides which run commits.
+// lock takes the job lock (see takeLock).
 func (s *Scorer) lock(ctx context.Context, key string) (unlock func(), skip string) {
-	wait := s.LockWait
+	return takeLock(ctx, s.Locker, key, s.LockWait, s.LockTTL, s.logger())
+}
+
+// takeLock takes the lock "job:"+key for ttl (DefaultLockTTL when 0),
+// waiting at most wait (DefaultLockWait when 0). A lock held elsewhere
+// past the wait skips the run; a lock store that fails (Redis down) does
+// not: the run goes on and the job_runs row decides which run commits.
+func takeLock(ctx context.Context, locker Locker, key string, wait, ttl time.Duration, log *slog.Logger) (unlock func(), skip string) {
 	if wait <= 0 {
 		wait = DefaultLockWait
 	}
 	lctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	ttl := s.LockTTL
 	if ttl <= 0 {
 		ttl = DefaultLockTTL
 	}
-	unlock, err := s.Locker.Lock(lctx, "job:"+key, ttl)
+	unlock, err := locker.Lock(lctx, "job:"+key, ttl)
 	switch {
 	case err == nil:
 		return unlock, ""
@@ -239,7 +246,7 @@ func (s *Scorer) lock(ctx context.Context, key string) (unlock func(), skip stri
 	case errors.Is(err, context.DeadlineExceeded):
 		return nil, "lock held by another run"
 	default:
-		s.logger().Warn("job lock unavailable; relying on job_runs", "key", key, "error", err)
+		log.Warn("job lock unavailable; relying on job_runs", "key", key, "error", err)
 		return func() {}, ""
 	}
 }

@@ -6,11 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/kotasolok/egovpulse/bot"
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/config"
 )
@@ -18,24 +21,44 @@ import (
 // chatUserID is the Telegram user id of the person at the terminal.
 const chatUserID = 700001
 
-func runChat(ctx context.Context, env *environment, args []string) error {
+// chatFlags are the arguments of `egovpulse chat`.
+type chatFlags struct {
+	as, service, opd, lang, logFile string
+}
+
+func parseChatFlags(args []string, stderr io.Writer) (chatFlags, error) {
+	var f chatFlags
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	as := fs.String("as", "resident", "who you are: resident, official or admin")
-	service := fs.String("service", "", "start as if from the QR code of this service (e.g. ktp)")
-	opd := fs.String("opd", "", "with --as official: your OPD code (default: the first in the catalog)")
-	lang := fs.String("lang", "id", "your Telegram language: id or en")
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.as, "as", "resident", "who you are: resident, official or admin")
+	fs.StringVar(&f.service, "service", "", "start as if from the QR code of this service (e.g. ktp)")
+	fs.StringVar(&f.opd, "opd", "", "with --as official: your OPD code (default: the first in the catalog)")
+	fs.StringVar(&f.lang, "lang", "id", "your Telegram language: id or en")
+	fs.StringVar(&f.logFile, "log", "", "append the bot's full log (LOG_LEVEL) to this file; warnings and errors still show on stderr")
 	if err := fs.Parse(args); err != nil {
-		return usageError(err.Error())
+		return f, usageError(err.Error())
 	}
-	if *as != "resident" && *as != "official" && *as != "admin" {
-		return usageError(fmt.Sprintf("--as %q: want resident, official or admin", *as))
+	if f.as != "resident" && f.as != "official" && f.as != "admin" {
+		return f, usageError(fmt.Sprintf("--as %q: want resident, official or admin", f.as))
+	}
+	return f, nil
+}
+
+func runChat(ctx context.Context, env *environment, args []string) error {
+	return chat(ctx, env, args, botapitest.New(botapitest.Options{}))
+}
+
+// chat runs the try-it mode against the emulator emu (tests script its
+// faults).
+func chat(ctx context.Context, env *environment, args []string, emu *botapitest.Server) error {
+	f, err := parseChatFlags(args, env.stderr)
+	if err != nil {
+		return err
 	}
 	cfg, err := loadConfig(env)
 	if err != nil {
 		return err
 	}
-	emu := botapitest.New(botapitest.Options{})
 	if _, err := emu.Listen("127.0.0.1:0"); err != nil {
 		return fmt.Errorf("start the Bot API emulator: %w", err)
 	}
@@ -43,16 +66,24 @@ func runChat(ctx context.Context, env *environment, args []string) error {
 	// The terminal user talks to the emulator, never to Telegram.
 	cfg.TelegramToken, cfg.TelegramAPIEndpoint = emu.Token(), emu.Endpoint()
 	cfg.TelegramMode, cfg.RedisURL = config.ModePolling, ""
-	if *as == "admin" {
+	if f.as == "admin" {
 		cfg.AdminTelegramIDs = append(cfg.AdminTelegramIDs, chatUserID)
 	}
-	start, err := chatStart(*as, *service, *opd, env, cfg)
+	start, err := chatStart(f.as, f.service, f.opd, env, cfg)
 	if err != nil {
 		return err
 	}
-	logFile := newLogger(cfg, io.Discard)
-	svc, err := newService(ctx, cfg, logFile)
+	log, closeLog, err := chatLogger(cfg, env, f.logFile)
 	if err != nil {
+		return err
+	}
+	defer closeLog()
+	svc, err := newService(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	if err := continueUpdateIDs(ctx, svc, emu); err != nil {
+		svc.close()
 		return err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -65,13 +96,73 @@ func runChat(ctx context.Context, env *environment, args []string) error {
 	go func() { done <- svc.run(ctx, ln) }()
 	defer func() { cancel(); <-done }()
 
-	fmt.Fprintf(env.stdout, "egovpulse chat — you are a %s talking to the bot (database: %s).\n", *as, cfg.Database)
-	fmt.Fprintln(env.stdout, "Type a number to press a button, or any text or /command. /quit or Ctrl-D ends.")
-	u := emu.User(chatUserID, botapitest.WithFirstName("Warga"), botapitest.WithLanguage(*lang))
+	printBanner(env.stdout, f, cfg)
+	u := emu.User(chatUserID, botapitest.WithFirstName("Warga"), botapitest.WithLanguage(f.lang))
 	t := &terminal{emu: emu, user: u, out: env.stdout, seen: map[int]int{}}
 	fmt.Fprintf(env.stdout, "\n> %s\n", start)
 	u.Send(start)
 	return t.loop(ctx, env.stdin)
+}
+
+// printBanner says who the user is, where the data and the log go, and how
+// to type.
+func printBanner(w io.Writer, f chatFlags, cfg *config.Config) {
+	logNote := ""
+	if f.logFile != "" {
+		logNote = "; log: " + f.logFile
+	}
+	fmt.Fprintf(w, "egovpulse chat — you are a %s talking to the bot (database: %s%s).\n", f.as, cfg.Database, logNote)
+	fmt.Fprintln(w, "Type a number to press a button (when the question has answer buttons), or any text or /command. /quit or Ctrl-D ends.")
+}
+
+// continueUpdateIDs makes the emulator number its updates after the
+// highest update id the database has already applied: a new emulator
+// starts from 1 again, and the bot would drop every update of a second
+// run on the same database as already applied.
+func continueUpdateIDs(ctx context.Context, svc *service, emu *botapitest.Server) error {
+	last, err := svc.store.LastProcessedUpdateID(ctx)
+	if err != nil {
+		return err
+	}
+	emu.SetNextUpdateID(int(last) + 1)
+	return nil
+}
+
+// chatLogger is the log of the try-it mode. The transcript owns stdout, so
+// the bot's warnings and errors (a send that failed, an update not
+// applied) go to stderr: at LOG_LEVEL when it is set, else from WARN.
+// With a log file, the file gets everything from LOG_LEVEL and stderr
+// still the warnings and errors.
+func chatLogger(cfg *config.Config, env *environment, file string) (*slog.Logger, func(), error) {
+	screen := slog.LevelWarn
+	if env.getenv("LOG_LEVEL") != "" && (file == "" || cfg.LogLevel > screen) {
+		screen = cfg.LogLevel
+	}
+	// No timestamps on the screen: the line shows up as it happens.
+	noTime := func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}
+	h := logHandler(cfg, env.stderr, &slog.HandlerOptions{Level: screen, ReplaceAttr: noTime})
+	if file == "" {
+		return slog.New(h), func() {}, nil
+	}
+	w, err := os.OpenFile(file, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--log: %w", err)
+	}
+	fh := logHandler(cfg, w, &slog.HandlerOptions{Level: cfg.LogLevel})
+	return slog.New(slog.NewMultiHandler(h, fh)), func() { _ = w.Close() }, nil
+}
+
+// logHandler is a text or JSON handler per LOG_FORMAT.
+func logHandler(cfg *config.Config, w io.Writer, opts *slog.HandlerOptions) slog.Handler {
+	if cfg.LogFormat == "json" {
+		return slog.NewJSONHandler(w, opts)
+	}
+	return slog.NewTextHandler(w, opts)
 }
 
 // chatStart is the first message the terminal user sends.
@@ -107,6 +198,9 @@ type terminal struct {
 	seen map[int]int // message id → edits printed
 	keys []botapitest.Button
 	kbID int
+	// answers: the keyboard has a button that answers the question, not
+	// only navigation (Skip, « Back); only then does a number press one.
+	answers bool
 }
 
 // quietAfterInput is how long the bot must stay silent after an input
@@ -167,8 +261,11 @@ func (t *terminal) loop(ctx context.Context, in io.Reader) error {
 	}
 }
 
+// input presses the numbered button, or sends the line as a message: on
+// a question that wants a number (only Skip and « Back under it), a typed
+// number is the answer.
 func (t *terminal) input(line string) {
-	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(t.keys) {
+	if n, err := strconv.Atoi(line); err == nil && t.answers && n >= 1 && n <= len(t.keys) {
 		if err := t.user.PressIn(t.kbID, t.keys[n-1].Text); err != nil {
 			fmt.Fprintf(t.out, "(could not press %d: %v)\n", n, err)
 		}
@@ -196,13 +293,16 @@ func (t *terminal) print() {
 			fmt.Fprintf(t.out, "  [document %s, %d bytes]\n", m.Document.Name, m.Document.Size)
 		}
 		if m.HasButtons() {
-			t.keys, t.kbID = nil, m.ID
+			t.keys, t.kbID, t.answers = nil, m.ID, false
 			for _, row := range m.Buttons {
 				for _, b := range row {
 					t.keys = append(t.keys, b)
+					t.answers = t.answers || !bot.IsNavigationButton(b.Data)
 					fmt.Fprintf(t.out, "  [%d] %s\n", len(t.keys), b.Text)
 				}
 			}
+		} else if m.ID == t.kbID {
+			t.keys, t.answers = nil, false // its buttons were taken away
 		}
 	}
 }

@@ -34,10 +34,11 @@ type environment struct {
 
 func commands() []command {
 	return []command{
-		{"chat", "try it: be a Telegram user in the terminal (emulated Telegram, embedded database): chat [--as resident|official|admin] [--service CODE]", runChat},
+		{"chat", "try it: be a Telegram user in the terminal (emulated Telegram, embedded database): chat [--as resident|official|admin] [--service CODE] [--log FILE]", runChat},
 		{"serve", "run the Telegram bot (polling or webhook) and its HTTP server", runServe},
 		{"score", "recompute the scores and print the quarter's IKM: score [--period P] [--from DATE] [--all] [--json]", runScore},
 		{"migrate", "apply pending database migrations", runMigrate},
+		{"purge", "delete processed update ids older than 8 days now (the daily job's function)", runPurge},
 		{"validate", "check survey and catalog files: validate [files…] (none: the configured ones)", runValidate},
 		{"version", "print the version", runVersion},
 		{"help", "list the commands", nil},

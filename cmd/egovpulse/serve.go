@@ -60,6 +60,10 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger) (svc 
 	if err != nil {
 		return nil, fmt.Errorf("SCORE_SCHEDULE / SCORE_FULL_SCHEDULE: %w", err)
 	}
+	purger := &jobs.Purger{Store: s.store, Locker: s.sessions, Location: cfg.Location, Log: log.With("component", "jobs")}
+	if err := s.jobs.AddPurge(purger, cfg.PurgeSchedule); err != nil {
+		return nil, fmt.Errorf("PURGE_SCHEDULE: %w", err)
+	}
 	if err := tgbotapi.SetLogger(libLogger{log: log.With("component", "tgbotapi"), redact: cfg.Redact}); err != nil {
 		return nil, err
 	}
@@ -74,7 +78,9 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger) (svc 
 		Logger: log,
 		Redact: cfg.Redact,
 		OnBlocked: func(chatID int64) {
-			if err := s.store.MarkBlocked(context.Background(), chatID, time.Now()); err != nil {
+			// A chat that never consented has no respondent to mark.
+			err := s.store.MarkBlocked(context.Background(), chatID, time.Now())
+			if err != nil && !errors.Is(err, storage.ErrNotFound) {
 				log.Warn("mark blocked", "chat_id", chatID, "error", err)
 			}
 		},

@@ -1,0 +1,158 @@
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/kotasolok/egovpulse/storage"
+)
+
+// Job names of the processed-update purge, as recorded in job_runs.
+const (
+	JobPurgeUpdates = "purge-updates"
+	JobPurgeManual  = "purge-updates-manual"
+)
+
+// Defaults of the purge.
+const (
+	// DefaultPurgeSpec is the daily purge's schedule: 03:30 in the
+	// scheduler's time zone, away from midnight (clocks skewed across it
+	// would name two days) and from the nightly score run.
+	DefaultPurgeSpec = "30 3 * * *"
+	// DefaultUpdateRetention is how long a processed update id is kept.
+	// Telegram redelivers an unconfirmed update for up to 24 hours, and
+	// after about a week without updates it may restart update ids at a
+	// random value; 8 days outlives both.
+	DefaultUpdateRetention = 8 * 24 * time.Hour
+	// DefaultPurgeBatch is the most rows one delete statement removes.
+	DefaultPurgeBatch = 1000
+)
+
+// Purger deletes old rows of the processed-update ledger. It is what the
+// daily job and `egovpulse purge` call.
+type Purger struct {
+	Store *storage.Store
+	// Locker is nil for no lock: the job_runs row still records one run
+	// per day (the lock only saves the duplicate work).
+	Locker    Locker
+	Log       *slog.Logger
+	Now       func() time.Time
+	Location  *time.Location // names a daily run's day; UTC when nil
+	Retention time.Duration  // default DefaultUpdateRetention
+	Batch     int            // rows per delete, default DefaultPurgeBatch
+	LockTTL   time.Duration  // longer than any run, default DefaultLockTTL
+	LockWait  time.Duration  // default DefaultLockWait
+}
+
+// PurgeResult says what one purge run did.
+type PurgeResult struct {
+	Job       string        `json:"job"`
+	PeriodKey string        `json:"period_key"`
+	Skipped   string        `json:"skipped,omitempty"` // why nothing ran; "" when it ran
+	Before    time.Time     `json:"before,omitzero"`   // ids processed before this were deleted
+	Deleted   int64         `json:"deleted"`
+	Batches   int           `json:"batches"`
+	Duration  time.Duration `json:"duration"`
+}
+
+// Daily runs the daily purge under the local day of now: once per day
+// across replicas and restarts. A missed day needs no catch-up: the next
+// run deletes everything past the retention.
+func (p *Purger) Daily(ctx context.Context) (PurgeResult, error) {
+	loc := p.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return p.run(ctx, JobPurgeUpdates, p.now().In(loc).Format(time.DateOnly), true)
+}
+
+// Manual runs the purge now, as a manual run (its own job_runs row,
+// never skipped).
+func (p *Purger) Manual(ctx context.Context) (PurgeResult, error) {
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return PurgeResult{}, fmt.Errorf("manual run id: %w", err)
+	}
+	key := p.now().UTC().Format("2006-01-02T15:04:05.000Z") + "-" + hex.EncodeToString(b[:])
+	return p.run(ctx, JobPurgeManual, key, false)
+}
+
+// run executes one purge run: lock, skip if already recorded, delete in
+// batches (each its own short transaction, so the bot's transactions are
+// never held up for long), then record the job_runs row. A run that dies
+// half-way deleted only rows that were due; the next run finishes.
+func (p *Purger) run(ctx context.Context, job, key string, lock bool) (PurgeResult, error) {
+	res := PurgeResult{Job: job, PeriodKey: key}
+	if lock && p.Locker != nil {
+		unlock, skip := takeLock(ctx, p.Locker, job+":"+key, p.LockWait, p.LockTTL, p.logger())
+		if skip != "" {
+			res.Skipped = skip
+			return res, nil
+		}
+		defer unlock()
+	}
+	done, err := p.Store.JobRunExists(ctx, job, key)
+	if err != nil {
+		return res, fmt.Errorf("%s %s: %w", job, key, err)
+	}
+	if done {
+		res.Skipped = "already ran"
+		return res, nil
+	}
+	started := p.now()
+	res.Before = started.Add(-p.retention())
+	batch := p.Batch
+	if batch <= 0 {
+		batch = DefaultPurgeBatch
+	}
+	for {
+		n, err := p.Store.PurgeProcessedUpdates(ctx, res.Before, batch)
+		if err != nil {
+			return res, fmt.Errorf("%s %s: after %d rows: %w", job, key, res.Deleted, err)
+		}
+		res.Deleted += n
+		res.Batches++
+		if n < int64(batch) {
+			break
+		}
+	}
+	res.Duration = p.now().Sub(started)
+	details, _ := json.Marshal(res)
+	err = p.Store.RecordJobRun(ctx, storage.JobRun{Job: job, PeriodKey: key, StartedAt: started,
+		FinishedAt: p.now(), Status: storage.JobStatusOK, Details: string(details)})
+	if errors.Is(err, storage.ErrJobDone) {
+		res.Skipped = "recorded by another run" // that ran alongside (no lock); the rows are gone either way
+	} else if err != nil {
+		return res, fmt.Errorf("%s %s: %w", job, key, err)
+	}
+	p.logger().Info("job run", "job", job, "period", key, "before", res.Before,
+		"deleted", res.Deleted, "batches", res.Batches, "duration", res.Duration)
+	return res, nil
+}
+
+func (p *Purger) now() time.Time {
+	if p.Now == nil {
+		return time.Now()
+	}
+	return p.Now()
+}
+
+func (p *Purger) retention() time.Duration {
+	if p.Retention <= 0 {
+		return DefaultUpdateRetention
+	}
+	return p.Retention
+}
+
+func (p *Purger) logger() *slog.Logger {
+	if p.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return p.Log
+}
