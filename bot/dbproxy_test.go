@@ -1,12 +1,13 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
-	"io"
 	"net"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,6 +27,9 @@ type tcpProxy struct {
 	mu      sync.Mutex
 	down    bool
 	conns   map[net.Conn]struct{}
+	// commitCut, when set, drops the connection right after it forwards
+	// a COMMIT: the server commits, the client never hears so.
+	commitCut atomic.Bool
 }
 
 func newTCPProxy(t *testing.T, backend string) *tcpProxy {
@@ -72,13 +76,57 @@ func (p *tcpProxy) forward(c net.Conn) {
 		return
 	}
 	var wg sync.WaitGroup
-	wg.Go(func() { _, _ = io.Copy(b, c); _ = b.Close() })
-	wg.Go(func() { _, _ = io.Copy(c, b); _ = c.Close() })
+	var mute atomic.Bool // set once a COMMIT is to be cut: its answer never arrives
+	wg.Go(func() { p.copyCommands(b, c, &mute); _ = b.Close() })
+	wg.Go(func() { copyUnlessMuted(c, b, &mute); _ = c.Close() })
 	wg.Wait()
 	p.mu.Lock()
 	delete(p.conns, c)
 	delete(p.conns, b)
 	p.mu.Unlock()
+}
+
+// copyCommands forwards the client's bytes to the server, cutting the
+// connection after a COMMIT when commitCut is set.
+func (p *tcpProxy) copyCommands(b, c net.Conn, mute *atomic.Bool) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := c.Read(buf)
+		if n > 0 {
+			cut := bytes.Contains(buf[:n], []byte("COMMIT")) && p.commitCut.CompareAndSwap(true, false)
+			if cut {
+				mute.Store(true)
+			}
+			if _, werr := b.Write(buf[:n]); werr != nil {
+				return
+			}
+			if cut {
+				time.Sleep(100 * time.Millisecond) // the server commits
+				_ = c.Close()
+				_ = b.Close()
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// copyUnlessMuted forwards the server's bytes to the client until mute.
+func copyUnlessMuted(c, b net.Conn, mute *atomic.Bool) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := b.Read(buf)
+		if n > 0 && !mute.Load() {
+			if _, werr := c.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 // track registers a connection pair, or closes it when the proxy is down.

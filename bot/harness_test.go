@@ -89,6 +89,12 @@ var fastSender = sender.Options{PerChatRate: rate.Limit(200), PerChatBurst: 50, 
 // newRig starts a bot on e against a fresh emulator (or emu when given).
 func newRig(t *testing.T, e *env, emu *botapitest.Server) *rig {
 	t.Helper()
+	return newRigWith(t, e, emu, nil)
+}
+
+// newRigWith is newRig with the bot's options changed by opt.
+func newRigWith(t *testing.T, e *env, emu *botapitest.Server, opt func(*bot.Options)) *rig {
+	t.Helper()
 	if emu == nil {
 		emu = botapitest.New(botapitest.Options{WebhookTimeout: 5 * time.Second, WebhookBackoff: 50 * time.Millisecond})
 		if _, err := emu.Listen("127.0.0.1:0"); err != nil {
@@ -100,9 +106,11 @@ func newRig(t *testing.T, e *env, emu *botapitest.Server) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snd, b := startBot(t, api, fastSender, bot.Options{
-		Store: e.store, Sessions: e.sessions, Registry: e.reg, Catalog: e.cat, Location: jakarta,
-	})
+	bo := bot.Options{Store: e.store, Sessions: e.sessions, Registry: e.reg, Catalog: e.cat, Location: jakarta}
+	if opt != nil {
+		opt(&bo)
+	}
+	snd, b := startBot(t, api, fastSender, bo)
 	r := &rig{t: t, e: e, emu: emu, api: api, sender: snd, bot: b}
 	t.Cleanup(func() {
 		if r.stop != nil {
