@@ -347,6 +347,12 @@ func (b *Bot) rebuild(ctx context.Context, user *tgbotapi.User, direct bool) (*c
 	if err != nil || !ok {
 		return st, err
 	}
+	if user.LanguageCode == "" {
+		// No Telegram language at hand (the recovery pass): the one chosen.
+		if lang, err := b.opt.Store.RespondentLang(ctx, key); err == nil {
+			st.Lang = lang
+		}
+	}
 	st.Key, st.Stage = key, stageIdle
 	open, err := b.opt.Store.InProgress(ctx, key)
 	if err != nil || len(open) == 0 {

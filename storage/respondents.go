@@ -86,6 +86,16 @@ func (s *Store) RespondentKey(ctx context.Context, telegramUserID int64) (string
 	return s.session(ctx).RespondentKey(telegramUserID)
 }
 
+// RespondentLang returns the language a respondent chose; ErrNotFound if
+// unknown.
+func (s *Store) RespondentLang(ctx context.Context, key string) (string, error) {
+	var r Respondent
+	if err := s.db.WithContext(ctx).Select("lang").Where("respondent_key = ?", key).Take(&r).Error; err != nil {
+		return "", fmt.Errorf("respondent language: %w", notFound(err))
+	}
+	return r.Lang, nil
+}
+
 // SetLang changes a respondent's language; ErrNotFound if unknown.
 func (tx *Tx) SetLang(key, lang string) error {
 	if err := tx.updateOne(&Respondent{}, map[string]any{"lang": lang}, "respondent_key = ?", key); err != nil {
