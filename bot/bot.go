@@ -21,6 +21,7 @@ import (
 
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/bot/session"
+	"github.com/kotasolok/egovpulse/internal/metrics"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/survey"
 )
@@ -58,6 +59,8 @@ type Options struct {
 	// OrderWait bounds how long an update waits for an earlier update of the
 	// same chat that another request holds (default 2 s).
 	OrderWait time.Duration
+	// Metrics counts updates, answers, rebuilds and lock waits (nil: none).
+	Metrics *metrics.Metrics
 }
 
 // Bot handles updates for residents.
@@ -108,7 +111,7 @@ func New(opt Options) (*Bot, error) {
 // effects are committed (or it was already applied before), so the caller may
 // then confirm it to Telegram; on error the update must be delivered again.
 func (b *Bot) HandleUpdate(ctx context.Context, upd tgbotapi.Update) error {
-	return b.handle(ctx, upd, 0)
+	return b.observe(ctx, upd, 0)
 }
 
 // handle applies one update; settle is how long it lets other requests of
@@ -141,6 +144,7 @@ func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Durat
 	})
 	if errors.Is(err, storage.ErrUpdateSeen) {
 		b.log.Debug("update already applied", "update_id", upd.UpdateID)
+		b.opt.Metrics.Update(metrics.UpdateDuplicate)
 		// Committed, but the session was not saved after it (the process
 		// died in between): rebuild from the database next time.
 		// (update_ids only jump back after a week of silence, when the
@@ -154,6 +158,8 @@ func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Durat
 	if err != nil {
 		return fmt.Errorf("apply update %d: %w", upd.UpdateID, err)
 	}
+	b.opt.Metrics.Update(metrics.UpdateApplied)
+	b.opt.Metrics.AnswersStored(t.stored)
 	t.st.LastUpdate = int64(upd.UpdateID)
 	if data, err := json.Marshal(t.st); err != nil {
 		b.log.Error("encode session", "chat_id", chatID, "error", err)
@@ -186,6 +192,7 @@ func (b *Bot) takeTurn(ctx context.Context, chatID, updateID int64, settle time.
 	for attempt := 0; ; attempt++ {
 		t, head, ok, err := s.TryTurn(ctx, chatID, waiting, b.opt.LockTTL)
 		if err == nil && ok {
+			b.opt.Metrics.TurnTaken(attempt > 0)
 			return t, nil
 		}
 		if err == nil && head != 0 && time.Now().After(deadline) {
@@ -260,6 +267,7 @@ func (b *Bot) loadChat(ctx context.Context, t session.Turn, user *tgbotapi.User)
 		}
 		b.log.Warn("unreadable session, rebuilding from the database", "chat_id", t.ChatID)
 	}
+	b.opt.Metrics.SessionRebuilt()
 	st, err := b.rebuild(ctx, user)
 	if err != nil {
 		return nil, 0, fmt.Errorf("rebuild session: %w", err)

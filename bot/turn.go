@@ -29,6 +29,8 @@ type turn struct {
 	cbMsgID int
 	// bumped says the nonce was already changed for this turn's buttons.
 	bumped bool
+	// stored counts the answers saved, for the metrics once committed.
+	stored int
 }
 
 func newTurn(ctx context.Context, b *Bot, tx *storage.Tx, chatID int64, user *tgbotapi.User, st *chatState) *turn {

@@ -228,6 +228,7 @@ func (t *turn) step(in survey.Input) error {
 		if err := t.tx.SaveChanges(t.st.ResponseID, res.Changes, now); err != nil {
 			return fmt.Errorf("save answers: %w", err)
 		}
+		t.stored += savedAnswers(res.Changes)
 	}
 	t.st.Survey = &res.State
 	t.render(res.Prompts, before)
