@@ -137,3 +137,22 @@ func TestInstancesAreSeparate(t *testing.T) {
 		t.Errorf("second instance: %v received, want 1", got)
 	}
 }
+
+// BenchmarkPerUpdate is what the metrics add to one applied update that
+// stores an answer and sends its reply.
+func BenchmarkPerUpdate(b *testing.B) {
+	m := metrics.New()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			m.UpdateReceived()
+			m.TurnTaken(false)
+			m.Update(metrics.UpdateApplied)
+			m.AnswersStored(1)
+			m.ObserveHandle(4 * time.Millisecond)
+			m.QueueAdd(1)
+			m.QueueAdd(-1)
+			m.Sent(metrics.SendOK)
+		}
+	})
+}
