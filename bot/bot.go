@@ -26,6 +26,7 @@ import (
 
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/bot/session"
+	"github.com/kotasolok/egovpulse/internal/metrics"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/survey"
 )
@@ -70,6 +71,8 @@ type Options struct {
 	// that stayed pending (default 5 s) and RecoverAfter how long a reply
 	// may stay pending before its chat is re-prompted (default 15 s).
 	MarkEvery, RecoverEvery, RecoverAfter time.Duration
+	// Metrics counts updates, answers, rebuilds and lock waits (nil: none).
+	Metrics *metrics.Metrics
 }
 
 // Bot handles updates for residents, officials and admins.
@@ -126,7 +129,7 @@ func New(opt Options) (*Bot, error) {
 // effects are committed (or it was already applied before), so the caller may
 // then confirm it to Telegram; on error the update must be delivered again.
 func (b *Bot) HandleUpdate(ctx context.Context, upd tgbotapi.Update) error {
-	return b.handle(ctx, upd, 0)
+	return b.observe(ctx, upd, 0)
 }
 
 // handle applies one update; settle is how long it lets other requests of
@@ -162,11 +165,15 @@ func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Durat
 		return t.handle(upd)
 	})
 	if errors.Is(err, storage.ErrUpdateSeen) {
+		b.opt.Metrics.Update(metrics.UpdateDuplicate)
 		if t, err = b.redelivered(ctx, upd, chatID, user, roles, st); err != nil {
 			return err
 		}
 	} else if err != nil {
 		return fmt.Errorf("apply update %d: %w", upd.UpdateID, err)
+	} else {
+		b.opt.Metrics.Update(metrics.UpdateApplied)
+		b.opt.Metrics.AnswersStored(t.stored)
 	}
 	t.finish()
 	t.st.LastUpdate = max(t.st.LastUpdate, int64(upd.UpdateID))
@@ -187,7 +194,10 @@ func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Durat
 func (b *Bot) redelivered(ctx context.Context, upd tgbotapi.Update, chatID int64, user *tgbotapi.User, roles Role, st *chatState) (*turn, error) {
 	b.log.Debug("update already applied", "update_id", upd.UpdateID)
 	if int64(upd.UpdateID) > st.LastUpdate {
-		fresh, err := b.rebuild(ctx, user, true)
+		// Not direct: more of the chat's updates may follow this one, typed
+		// against a conversation the database cannot tell exactly (a /back
+		// is not stored), so the resident is asked to continue first.
+		fresh, err := b.rebuild(ctx, user, false)
 		if err != nil {
 			return nil, fmt.Errorf("rebuild session: %w", err)
 		}
@@ -252,6 +262,7 @@ func (b *Bot) takeTurn(ctx context.Context, chatID, updateID int64, settle time.
 	for attempt := 0; ; attempt++ {
 		t, head, ok, err := s.TryTurn(ctx, chatID, waiting, b.opt.LockTTL)
 		if err == nil && ok {
+			b.opt.Metrics.TurnTaken(attempt > 0)
 			return t, nil
 		}
 		if err == nil && head != 0 && time.Now().After(deadline) {
@@ -320,6 +331,7 @@ func (b *Bot) loadChat(ctx context.Context, t session.Turn, user *tgbotapi.User)
 		}
 		b.log.Warn("unreadable session, rebuilding from the database", "chat_id", t.ChatID)
 	}
+	b.opt.Metrics.SessionRebuilt()
 	st, err := b.rebuild(ctx, user, false)
 	if err != nil {
 		return nil, 0, fmt.Errorf("rebuild session: %w", err)

@@ -176,7 +176,7 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
-		if err := b.handle(r.Context(), upd, b.opt.OrderSettle); err != nil {
+		if err := b.observe(r.Context(), upd, b.opt.OrderSettle); err != nil {
 			b.log.Error("webhook update not applied; Telegram will deliver it again", "update_id", upd.UpdateID, "error", err)
 			http.Error(w, "try again", http.StatusInternalServerError)
 			return

@@ -106,6 +106,7 @@ func (t *turn) step(in survey.Input) error {
 		if err := t.tx.SaveChanges(run.ResponseID, res.Changes, now); err != nil {
 			return fmt.Errorf("save answers: %w", err)
 		}
+		t.stored += savedAnswers(res.Changes)
 	}
 	run.Survey = res.State
 	t.render(res.Prompts, before)

@@ -173,7 +173,17 @@ func TestCommitAcknowledgementLost(t *testing.T) {
 	u := rg.emu.User(7104)
 	w, _, q := firstQuestion(t, e, u, "ktp")
 	proxy.commitCut.Store(true)
+	before := u.LastMessage().ID
 	id := u.Send("7")
+	// The redelivery finds the answer stored but the session older than
+	// it: the resident is asked to continue, then gets the next question.
+	ask := wait(t, u, "the continue question", func(m botapitest.Message) bool {
+		return m.ID > before && botapitest.HasButton("▶️ Lanjutkan")(m)
+	})
+	if err := u.PressIn(ask.ID, "▶️ Lanjutkan"); err != nil {
+		t.Fatal(err)
+	}
+	w.last = ask.ID
 	_, next := w.next()
 	if proxy.commitCut.Load() {
 		t.Fatal("no COMMIT went through the proxy: the test tests nothing")

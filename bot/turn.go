@@ -36,6 +36,8 @@ type turn struct {
 	cbID    string
 	cbToast string
 	cbMsgID int
+	// stored counts the answers saved, for the metrics once committed.
+	stored int
 }
 
 func (t *turn) lang() string { return t.st.Lang }

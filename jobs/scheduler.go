@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/kotasolok/egovpulse/internal/metrics"
 )
 
 // Default schedules (5-field cron, in the scheduler's time zone).
@@ -23,6 +25,9 @@ const (
 type Schedule struct {
 	Incremental string
 	Full        string
+	// Metrics counts the runs of every job the scheduler runs, with their
+	// durations (nil: none).
+	Metrics *metrics.Metrics
 }
 
 // Scheduler runs jobs on cron schedules, recovering from panics and
@@ -34,6 +39,7 @@ type Scheduler struct {
 	loc    *time.Location
 	scorer *Scorer
 	full   cron.Schedule
+	meter  *metrics.Metrics
 	ctx    context.Context // the jobs' context, cancelled by a Shutdown past its deadline
 	cancel context.CancelFunc
 	bg     sync.WaitGroup // the start-up catch-up
@@ -55,7 +61,7 @@ func NewScheduler(scorer *Scorer, sch Schedule, loc *time.Location, log *slog.Lo
 		log = slog.New(slog.DiscardHandler)
 	}
 	adapter := cronLogger{log: log}
-	s := &Scheduler{parser: NewParser(), log: log, loc: loc, scorer: scorer}
+	s := &Scheduler{parser: NewParser(), log: log, loc: loc, scorer: scorer, meter: sch.Metrics}
 	s.cron = cron.New(cron.WithLocation(loc), cron.WithParser(s.parser), cron.WithLogger(adapter),
 		cron.WithChain(cron.Recover(adapter), cron.SkipIfStillRunning(adapter)))
 	s.ctx, s.cancel = context.WithCancel(context.Background())
@@ -97,7 +103,7 @@ func (s *Scheduler) Add(name, spec string, fn func(ctx context.Context) error) e
 	// job would be skipped forever. So each job recovers itself first.
 	inner := cron.NewChain(cron.Recover(cronLogger{log: s.log.With("job", name)}))
 	s.cron.Schedule(sched, inner.Then(cron.FuncJob(func() {
-		if err := fn(s.ctx); err != nil {
+		if err := s.timed(name, fn); err != nil {
 			s.log.Error("job failed", "job", name, "error", err)
 		}
 	})))
@@ -115,6 +121,20 @@ func (s *Scheduler) AddPurge(p *Purger, spec string) error {
 		_, err := p.Daily(ctx)
 		return err
 	})
+}
+
+// timed runs fn and counts the run with its duration and result (a panic
+// is counted, then goes on to the recovering chain).
+func (s *Scheduler) timed(name string, fn func(ctx context.Context) error) error {
+	start := time.Now()
+	result := metrics.JobPanic
+	defer func() { s.meter.JobRun(name, result, time.Since(start)) }()
+	err := fn(s.ctx)
+	result = metrics.JobOK
+	if err != nil {
+		result = metrics.JobError
+	}
+	return err
 }
 
 // Start starts the scheduler. When the score jobs are registered and the

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/kotasolok/egovpulse/internal/metrics"
 )
 
 // kind is what a failed request calls for.
@@ -73,6 +75,20 @@ func classifyAPI(te *tgbotapi.Error) failure {
 		f.kind = kindTransient
 	}
 	return f
+}
+
+// outcome is how the failed request counts in the metrics: an edit that
+// changed nothing was accepted.
+func (f failure) outcome() metrics.SendOutcome {
+	switch f.kind {
+	case kindNotModified:
+		return metrics.SendOK
+	case kindRateLimited:
+		return metrics.SendRateLimited
+	case kindBlocked:
+		return metrics.SendBlocked
+	}
+	return metrics.SendError
 }
 
 func serverTrouble(msg string) bool {

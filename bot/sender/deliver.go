@@ -9,6 +9,8 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"golang.org/x/time/rate"
+
+	"github.com/kotasolok/egovpulse/internal/metrics"
 )
 
 // tries counts the retries spent on one message, per kind of failure.
@@ -30,11 +32,13 @@ func (s *Sender) deliver(ctx context.Context, q *chatQueue, m Message, c tgbotap
 		}
 		res, err := s.call(c)
 		if err == nil {
+			s.opts.Metrics.Sent(metrics.SendOK)
 			s.stats.sent.Add(1)
 			res.ChatID = chatID
 			return res, nil
 		}
 		f := classify(err, c)
+		s.opts.Metrics.Sent(f.outcome())
 		switch f.kind {
 		case kindNotModified:
 			s.stats.sent.Add(1)

@@ -96,6 +96,7 @@ func (s *Sender) push(it *item) bool {
 		s.chats[id] = q
 	}
 	q.items = append(q.items, it)
+	s.opts.Metrics.QueueAdd(1)
 	if !q.running {
 		q.running = true
 		s.wg.Add(1)
@@ -131,6 +132,7 @@ func (s *Sender) next(q *chatQueue) *item {
 			it := q.items[0]
 			q.items[0] = nil
 			q.items = q.items[1:]
+			s.opts.Metrics.QueueAdd(-1)
 			s.mu.Unlock()
 			return it
 		}
@@ -199,6 +201,7 @@ func (s *Sender) failQueued(q *chatQueue, err error) {
 	s.mu.Lock()
 	items := q.items
 	q.items = nil
+	s.opts.Metrics.QueueAdd(-len(items))
 	s.mu.Unlock()
 	for _, it := range items {
 		if !it.state.CompareAndSwap(itemQueued, itemStarted) {

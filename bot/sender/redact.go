@@ -13,10 +13,18 @@ const tokenPattern = `\d+:[A-Za-z0-9_-]{30,}`
 
 const redacted = "[REDACTED]"
 
+// tokenShape finds bot tokens; compiled once, never changed.
+var tokenShape = regexp.MustCompile(tokenPattern)
+
+// RedactTokens replaces anything shaped like a Telegram bot token in s, for
+// log lines the sender does not write (e.g. the Telegram client's own).
+func RedactTokens(s string) string {
+	return tokenShape.ReplaceAllString(s, redacted)
+}
+
 // redactor builds the function that cleans error text: the caller's Redact,
 // then the client's own token, then anything shaped like a token.
 func redactor(api API, custom func(string) string) func(string) string {
-	tokenShape := regexp.MustCompile(tokenPattern)
 	token := ""
 	if b, ok := api.(*tgbotapi.BotAPI); ok && b != nil {
 		token = b.Token
@@ -28,7 +36,7 @@ func redactor(api API, custom func(string) string) func(string) string {
 		if token != "" {
 			s = strings.ReplaceAll(s, token, redacted)
 		}
-		return tokenShape.ReplaceAllString(s, redacted)
+		return RedactTokens(s)
 	}
 }
 

@@ -35,6 +35,8 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"golang.org/x/time/rate"
+
+	"github.com/kotasolok/egovpulse/internal/metrics"
 )
 
 // API is the part of the Telegram client the sender uses. *tgbotapi.BotAPI
@@ -113,6 +115,8 @@ type Options struct {
 	Now func() time.Time
 	// Sleep waits d or until ctx ends (default: a timer).
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Metrics counts requests by outcome and the queue depth (nil: none).
+	Metrics *metrics.Metrics
 }
 
 // Message is one outbound message.

@@ -65,6 +65,15 @@ func OpenRedis(rawURL string) (*redis.Client, error) {
 	return redis.NewClient(opt), nil
 }
 
+// Ping checks that Redis answers; the error names its address (never the
+// password).
+func (r *Redis) Ping(ctx context.Context) error {
+	if err := r.c.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("ping redis at %s: %w", r.c.Options().Addr, err)
+	}
+	return nil
+}
+
 // redactURL hides a URL's password, or all of it when it does not parse.
 func redactURL(raw string) string {
 	u, err := url.Parse(raw)

@@ -21,13 +21,18 @@ func loadConfig(env *environment) (*config.Config, error) {
 	return cfg, nil
 }
 
-// newLogger builds the process logger per LOG_LEVEL and LOG_FORMAT.
+// newLogger builds the process logger per LOG_LEVEL and LOG_FORMAT, and
+// routes the MySQL driver's and the Telegram client's lines into it
+// (routeLibraryLogs). Every command builds its logger here, before it
+// opens anything.
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	log := slog.New(slog.NewTextHandler(w, opts))
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		log = slog.New(slog.NewJSONHandler(w, opts))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	routeLibraryLogs(log, cfg.Redact)
+	return log
 }
 
 // openStore opens the database. On the embedded SQLite default it migrates

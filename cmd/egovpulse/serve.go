@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -16,6 +15,7 @@ import (
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/bot/session"
 	"github.com/kotasolok/egovpulse/config"
+	"github.com/kotasolok/egovpulse/internal/metrics"
 	"github.com/kotasolok/egovpulse/jobs"
 	"github.com/kotasolok/egovpulse/storage"
 )
@@ -31,12 +31,22 @@ type service struct {
 	sender   *sender.Sender
 	bot      *bot.Bot
 	jobs     *jobs.Scheduler
-	closers  []func()
+	metrics  *metrics.Metrics
+	// ready are the dependencies /readyz checks: the database, and Redis
+	// when REDIS_URL is set.
+	ready   []readiness
+	closers []func()
+}
+
+// readiness is one dependency /readyz checks.
+type readiness struct {
+	name string
+	ping func(ctx context.Context) error
 }
 
 // newService wires a service from the configuration.
 func newService(ctx context.Context, cfg *config.Config, log *slog.Logger) (svc *service, err error) {
-	s := &service{cfg: cfg, log: log}
+	s := &service{cfg: cfg, log: log, metrics: metrics.New()}
 	defer func() {
 		if err != nil {
 			s.close()
@@ -50,22 +60,21 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger) (svc 
 		return nil, err
 	}
 	s.closers = append(s.closers, func() { s.store.Close() })
-	if s.sessions, err = openSessions(cfg, log); err != nil {
+	s.ready = append(s.ready, readiness{"database", s.store.Ping})
+	if err := s.openSessions(ctx); err != nil {
 		return nil, err
 	}
 	// Every replica runs the scheduler; a lock and a job_runs row per job and
 	// period keep each run to one replica.
 	scorer := jobs.NewScorer(s.store, reg, cat, cfg.Location, s.sessions, log.With("component", "jobs"))
-	s.jobs, err = jobs.NewScheduler(scorer, jobs.Schedule{Incremental: cfg.ScoreSchedule, Full: cfg.ScoreFullSchedule}, cfg.Location, log)
+	s.jobs, err = jobs.NewScheduler(scorer, jobs.Schedule{Incremental: cfg.ScoreSchedule, Full: cfg.ScoreFullSchedule,
+		Metrics: s.metrics}, cfg.Location, log)
 	if err != nil {
 		return nil, fmt.Errorf("SCORE_SCHEDULE / SCORE_FULL_SCHEDULE: %w", err)
 	}
 	purger := &jobs.Purger{Store: s.store, Locker: s.sessions, Location: cfg.Location, Log: log.With("component", "jobs")}
 	if err := s.jobs.AddPurge(purger, cfg.PurgeSchedule); err != nil {
 		return nil, fmt.Errorf("PURGE_SCHEDULE: %w", err)
-	}
-	if err := tgbotapi.SetLogger(libLogger{log: log.With("component", "tgbotapi"), redact: cfg.Redact}); err != nil {
-		return nil, err
 	}
 	if cfg.TelegramToken == "" {
 		return nil, errors.New("TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKEN_FILE) is required: the token @BotFather gave the bot")
@@ -75,8 +84,9 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger) (svc 
 		return nil, fmt.Errorf("connect to the Bot API: %s", cfg.Redact(err.Error()))
 	}
 	s.sender = sender.New(s.api, sender.Options{
-		Logger: log,
-		Redact: cfg.Redact,
+		Logger:  log,
+		Redact:  cfg.Redact,
+		Metrics: s.metrics,
 		OnBlocked: func(chatID int64) {
 			// A chat that never consented has no respondent to mark.
 			err := s.store.MarkBlocked(context.Background(), chatID, time.Now())
@@ -89,34 +99,39 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger) (svc 
 	})
 	s.bot, err = bot.New(bot.Options{
 		Store: s.store, Sessions: s.sessions, Outbox: s.sender,
-		Registry: reg, Catalog: cat, Location: cfg.Location, Logger: log,
+		Registry: reg, Catalog: cat, Location: cfg.Location, Logger: log, Metrics: s.metrics,
 		Roles: bot.StaticRoles{Superadmins: cfg.AdminTelegramIDs},
 	})
 	return s, err
 }
 
-// libLogger routes go-telegram-bot-api's log lines into slog, with secrets
-// removed (its lines can hold request URLs, and so the token).
-type libLogger struct {
-	log    *slog.Logger
-	redact func(string) string
-}
-
-func (l libLogger) Println(v ...any) { l.log.Debug(l.redact(strings.TrimSpace(fmt.Sprintln(v...)))) }
-
-func (l libLogger) Printf(format string, v ...any) { l.log.Debug(l.redact(fmt.Sprintf(format, v...))) }
-
-// openSessions returns Redis when REDIS_URL is set, else the in-process store.
-func openSessions(cfg *config.Config, log *slog.Logger) (session.Store, error) {
-	if cfg.RedisURL == "" {
-		log.Info("session store: in-process (REDIS_URL is empty); run one process only")
-		return session.NewMemory(time.Now), nil
+// openSessions opens Redis when REDIS_URL is set, else the in-process
+// store. Redis must answer a ping at start; its client is closed with the
+// service, and /readyz pings it.
+func (s *service) openSessions(ctx context.Context) error {
+	if s.cfg.RedisURL == "" {
+		s.log.Info("session store: in-process (REDIS_URL is empty); run one process only")
+		s.sessions = session.NewMemory(time.Now)
+		return nil
 	}
-	client, err := session.OpenRedis(cfg.RedisURL)
+	client, err := session.OpenRedis(s.cfg.RedisURL)
 	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
+		return fmt.Errorf("REDIS_URL: %w", err)
 	}
-	return session.NewRedis(client, "egovpulse:"), nil
+	s.closers = append(s.closers, func() {
+		if err := client.Close(); err != nil {
+			s.log.Warn("close redis", "error", err)
+		}
+	})
+	r := session.NewRedis(client, "egovpulse:")
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := r.Ping(pctx); err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	s.sessions = r
+	s.ready = append(s.ready, readiness{"redis", r.Ping})
+	return nil
 }
 
 func (s *service) close() {
@@ -125,23 +140,31 @@ func (s *service) close() {
 	}
 }
 
-// handler serves /webhook (webhook mode), /healthz and /readyz.
+// handler serves /webhook (webhook mode), /healthz, /readyz and /metrics.
 func (s *service) handler() http.Handler {
 	mux := http.NewServeMux()
 	if s.cfg.TelegramMode == config.ModeWebhook {
 		mux.Handle("/webhook", s.bot.WebhookHandler(s.cfg.WebhookSecret))
 	}
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := s.store.Ping(ctx); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+	mux.HandleFunc("/readyz", s.readyz)
+	mux.Handle("GET /metrics", s.metrics.Handler())
+	return mux
+}
+
+// readyz answers 200 "ready" when every dependency answers a ping within
+// 2 s, else 503 naming the first that does not (the cause is logged).
+func (s *service) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	for _, d := range s.ready {
+		if err := d.ping(ctx); err != nil {
+			s.log.Warn("not ready", "dependency", d.name, "error", err)
+			http.Error(w, d.name+" unavailable", http.StatusServiceUnavailable)
 			return
 		}
-		fmt.Fprintln(w, "ready")
-	})
-	return mux
+	}
+	fmt.Fprintln(w, "ready")
 }
 
 // run serves until ctx ends, then shuts down in order: stop taking updates,
