@@ -110,22 +110,6 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
-// Message is one outbound message.
-type Message struct {
-	// ChatID is the target chat; negative ids are groups. When zero it is
-	// taken from Chattable.
-	ChatID int64
-	// Chattable is the request: a MessageConfig, EditMessageTextConfig,
-	// EditMessageReplyMarkupConfig, CallbackConfig, PhotoConfig or
-	// DocumentConfig (value or pointer).
-	Chattable tgbotapi.Chattable
-	// Proactive marks reminders, pushes and broadcasts, which are also held
-	// to the global rate.
-	Proactive bool
-	// Key is an optional idempotency key, logged with failures.
-	Key string
-}
-
 // Result describes a delivered message.
 type Result struct {
 	// ChatID is where the message went (the new id after a migration).
@@ -274,23 +258,25 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 
 // Send queues m behind the chat's earlier messages, waits for its turn and
 // its delivery, and returns what Telegram answered. A callback answer is
-// sent at once. Errors: ErrBlocked, ErrAmbiguous, ErrRateLimited,
+// sent at once. An invalid m (see Message.Validate) fails with ErrRejected
+// and no request. Errors: ErrBlocked, ErrAmbiguous, ErrRateLimited,
 // ErrUnavailable, ErrRejected, ErrClosed, or ctx's error if ctx ended before
 // the message was sent (once the request is on the wire, Send waits for it).
 func (s *Sender) Send(ctx context.Context, m Message) (Result, error) {
-	m, err := prepare(m)
-	if err != nil {
+	if err := m.Validate(); err != nil {
+		s.logFailure(m, err)
 		return Result{}, err
 	}
-	if isCallback(m.Chattable) {
+	c := m.chattable()
+	if m.Method.callback() {
 		if s.isClosed() {
 			return Result{}, ErrClosed
 		}
-		return s.answerNow(ctx, m)
+		return s.answerNow(ctx, m, c)
 	}
-	it := s.newItem(ctx, m)
+	it := s.newItem(ctx, m, c)
 	if !s.push(it) {
-		return Result{}, fmt.Errorf("send to chat %d: %w", m.ChatID, ErrClosed)
+		return Result{}, fmt.Errorf("%s to chat %d: %w", m.Method, m.ChatID, ErrClosed)
 	}
 	select {
 	case <-it.done:
@@ -298,7 +284,7 @@ func (s *Sender) Send(ctx context.Context, m Message) (Result, error) {
 	case <-ctx.Done():
 		if it.state.CompareAndSwap(itemQueued, itemCancelled) {
 			s.stats.dropped.Add(1)
-			return Result{}, fmt.Errorf("send to chat %d: %w", m.ChatID, ctx.Err())
+			return Result{}, fmt.Errorf("%s to chat %d: %w", m.Method, m.ChatID, ctx.Err())
 		}
 		<-it.done
 		return it.res, it.err
@@ -306,16 +292,16 @@ func (s *Sender) Send(ctx context.Context, m Message) (Result, error) {
 }
 
 // Enqueue queues m for delivery and returns at once. Messages to one chat
-// are delivered in the order they were enqueued; a failure is logged and
-// counted. A callback answer is sent at once, not behind the queue. After
-// Close, m is dropped (logged).
+// are delivered in the order they were enqueued; a failure (an invalid m
+// included) is logged and counted. A callback answer is sent at once, not
+// behind the queue. After Close, m is dropped (logged).
 func (s *Sender) Enqueue(m Message) {
-	m, err := prepare(m)
-	if err != nil {
+	if err := m.Validate(); err != nil {
 		s.logFailure(m, err)
 		return
 	}
-	if isCallback(m.Chattable) {
+	c := m.chattable()
+	if m.Method.callback() {
 		s.mu.Lock()
 		if s.closed {
 			s.mu.Unlock()
@@ -326,30 +312,19 @@ func (s *Sender) Enqueue(m Message) {
 		s.mu.Unlock()
 		go func() {
 			defer s.wg.Done()
-			_, _ = s.answerNow(s.base, m)
+			_, _ = s.answerNow(s.base, m, c)
 		}()
 		return
 	}
-	if !s.push(s.newItem(s.base, m)) {
+	if !s.push(s.newItem(s.base, m, c)) {
 		s.drop(m)
 	}
-}
-
-// prepare checks m and fills ChatID from the request when it is zero.
-func prepare(m Message) (Message, error) {
-	if m.Chattable == nil {
-		return m, fmt.Errorf("no request for chat %d: %w", m.ChatID, ErrRejected)
-	}
-	if m.ChatID == 0 {
-		m.ChatID = chatIDOf(m.Chattable)
-	}
-	return m, nil
 }
 
 func (s *Sender) drop(m Message) {
 	s.stats.dropped.Add(1)
 	s.log.Warn("telegram message dropped: sender closed",
-		slog.Int64("chat_id", m.ChatID), slog.String("key", m.Key))
+		slog.Int64("chat_id", m.ChatID), slog.String("method", m.methodLabel()), slog.String("key", m.Key))
 }
 
 func (s *Sender) isClosed() bool {
