@@ -322,7 +322,7 @@ func (b *Bot) visitAfter(id string) []string {
 // answerCallback answers a callback query at once (Telegram wants every
 // callback answered within seconds).
 func (b *Bot) answerCallback(id, text string) {
-	b.opt.Outbox.Enqueue(sender.Message{Chattable: tgbotapi.NewCallback(id, text)})
+	b.opt.Outbox.Enqueue(sender.AnswerCallback(id, text))
 }
 
 func userLang(u *tgbotapi.User) string {

@@ -203,47 +203,48 @@ func parseData(data string) (uint32, string, bool) {
 
 // say queues a plain text message.
 func (t *turn) say(text string) {
-	t.out = append(t.out, sender.Message{ChatID: t.chatID, Chattable: tgbotapi.NewMessage(t.chatID, text)})
+	t.out = append(t.out, sender.Text(t.chatID, text))
 }
 
 // ask queues a message with one button per option, under a fresh nonce.
 func (t *turn) ask(text string, opts []survey.Option) {
-	m := tgbotapi.NewMessage(t.chatID, text)
+	var rows [][]sender.Button
 	if len(opts) > 0 {
-		m.ReplyMarkup = t.keyboard(opts)
+		rows = t.keyboard(opts)
 	}
-	t.out = append(t.out, sender.Message{ChatID: t.chatID, Chattable: m})
+	t.out = append(t.out, sender.Ask(t.chatID, text, rows))
 }
 
-func (t *turn) keyboard(opts []survey.Option) tgbotapi.InlineKeyboardMarkup {
+func (t *turn) keyboard(opts []survey.Option) [][]sender.Button {
 	if !t.bumped {
 		t.st.Nonce++
 		t.bumped = true
 	}
-	rows := make([][]tgbotapi.InlineKeyboardButton, 0, len(opts))
+	rows := make([][]sender.Button, 0, len(opts))
 	for _, o := range opts {
 		label := o.Label
 		if o.Selected {
 			label = "✅ " + label
 		}
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(label, callbackData(t.st.Nonce, o.Token))))
+		rows = append(rows, sender.Row(sender.DataButton(label, callbackData(t.st.Nonce, o.Token))))
 	}
-	return tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return rows
 }
 
 // edit replaces the text (and buttons) of the pressed button's message.
 func (t *turn) edit(text string, opts []survey.Option) {
+	var rows [][]sender.Button
 	if len(opts) > 0 {
-		kb := t.keyboard(opts)
-		t.out = append(t.out, sender.Message{ChatID: t.chatID, Chattable: tgbotapi.NewEditMessageTextAndMarkup(t.chatID, t.cbMsgID, text, kb)})
-		return
+		rows = t.keyboard(opts)
 	}
-	t.out = append(t.out, sender.Message{ChatID: t.chatID, Chattable: tgbotapi.NewEditMessageText(t.chatID, t.cbMsgID, text)})
+	t.out = append(t.out, sender.EditText(t.chatID, t.cbMsgID, text, rows))
 }
 
 // answer answers a callback query; it is sent ahead of the chat's pacing.
 func (t *turn) answer(id, text string) {
-	t.out = append(t.out, sender.Message{ChatID: t.chatID, Chattable: tgbotapi.NewCallback(id, text)})
+	m := sender.AnswerCallback(id, text)
+	m.ChatID = t.chatID
+	t.out = append(t.out, m)
 }
 
 // reprompt shows again what the current stage waits for.
