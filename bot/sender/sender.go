@@ -11,9 +11,17 @@
 // texts that are too long, and never lets the bot token reach an error or a
 // log line.
 //
+// A Message is plain data (method, chat, text, keyboard, file reference,
+// reply-to) that survives a JSON round trip, so it can be stored in an
+// outbox and sent later; it becomes a go-telegram-bot-api request only
+// inside the sender. An invalid Message fails with ErrRejected before any
+// request.
+//
 // Replies go through Enqueue (fire and forget, one FIFO queue per chat) or
 // Send (blocking, same queue, returns the Telegram message id). Callback
-// query answers bypass the pacing: Telegram expects them within seconds.
+// query answers bypass the pacing: Telegram expects them within seconds. A
+// webhook handler may instead return a callback answer in its HTTP
+// response (WebhookReply), which saves one request per button press.
 //
 // A 429 on a reply pauses only its chat. A 429 on a proactive message is
 // taken as a flood limit of the whole bot: it pauses that chat and every
