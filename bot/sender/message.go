@@ -291,20 +291,27 @@ func keyboardProblem(rows [][]Button) string {
 			return fmt.Sprintf("keyboard row %d is empty", i+1)
 		}
 		for j, b := range row {
-			at := fmt.Sprintf("button %d of row %d", j+1, i+1)
-			switch {
-			case strings.TrimSpace(b.Text) == "":
-				return at + " has no text"
-			case b.Data == "" && b.URL == "":
-				return fmt.Sprintf("%s %q has neither callback data nor URL", at, b.Text)
-			case b.Data != "" && b.URL != "":
-				return fmt.Sprintf("%s %q has both callback data and a URL", at, b.Text)
-			case !utf8.ValidString(b.Text) || !utf8.ValidString(b.Data):
-				return at + " is not valid UTF-8"
-			case len(b.Data) > MaxCallbackData:
-				return fmt.Sprintf("%s %q has %d bytes of callback data, Telegram allows %d", at, b.Text, len(b.Data), MaxCallbackData)
+			if reason := b.problem(); reason != "" {
+				return fmt.Sprintf("button %d of row %d %s", j+1, i+1, reason)
 			}
 		}
+	}
+	return ""
+}
+
+// problem returns why b cannot be sent, "" when it can.
+func (b Button) problem() string {
+	switch {
+	case strings.TrimSpace(b.Text) == "":
+		return "has no text"
+	case !utf8.ValidString(b.Text) || !utf8.ValidString(b.Data):
+		return fmt.Sprintf("%q is not valid UTF-8", b.Text)
+	case b.Data == "" && b.URL == "":
+		return fmt.Sprintf("%q has neither callback data nor URL", b.Text)
+	case b.Data != "" && b.URL != "":
+		return fmt.Sprintf("%q has both callback data and a URL", b.Text)
+	case len(b.Data) > MaxCallbackData:
+		return fmt.Sprintf("%q has %d bytes of callback data, Telegram allows %d", b.Text, len(b.Data), MaxCallbackData)
 	}
 	return ""
 }
