@@ -183,6 +183,13 @@ func (m Message) methodLabel() string {
 
 // problem returns why m cannot be sent, "" when it can.
 func (m Message) problem() string {
+	switch m.Method {
+	case MethodSendMessage, MethodEditText, MethodEditMarkup, MethodAnswerCallback, MethodSendPhoto, MethodSendDocument:
+	case "":
+		return "no method"
+	default:
+		return fmt.Sprintf("unknown method %q", m.Method)
+	}
 	if reason := m.misplaced(); reason != "" {
 		return reason
 	}
@@ -203,10 +210,6 @@ func (m Message) problem() string {
 			return fmt.Sprintf("callback answer text has %d characters, Telegram allows %d", n, MaxCallbackText)
 		}
 		return ""
-	case "":
-		return "no method"
-	default:
-		return fmt.Sprintf("unknown method %q", m.Method)
 	}
 	if m.ChatID == 0 {
 		return "no chat id"
@@ -245,7 +248,7 @@ func (m Message) misplaced() string {
 		{"text", m.Text != "", m.Method != MethodEditMarkup},
 		{"parse_mode", m.ParseMode != "", !callback && m.Method != MethodEditMarkup},
 	} {
-		if f.set && !f.ok && m.Method != "" {
+		if f.set && !f.ok {
 			return fmt.Sprintf("%s does not take %s", m.Method, f.name)
 		}
 	}

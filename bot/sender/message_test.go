@@ -29,7 +29,7 @@ func TestInvalidMessageIsRejectedWithoutRequest(t *testing.T) {
 		reason string
 	}{
 		{"no method", sender.Message{ChatID: 1, Text: "x"}, "no method"},
-		{"unknown method", sender.Message{Method: "sendSticker", ChatID: 1}, `unknown method "sendSticker"`},
+		{"unknown method", sender.Message{Method: "sendSticker", ChatID: 1, MessageID: 3}, `unknown method "sendSticker"`},
 		{"no chat", sender.Text(0, "x"), "no chat id"},
 		{"empty text", sender.Text(1, " \n"), "empty text"},
 		{"empty edit", sender.EditText(1, 2, "", nil), "empty text"},
