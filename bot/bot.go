@@ -129,13 +129,15 @@ func New(opt Options) (*Bot, error) {
 // effects are committed (or it was already applied before), so the caller may
 // then confirm it to Telegram; on error the update must be delivered again.
 func (b *Bot) HandleUpdate(ctx context.Context, upd tgbotapi.Update) error {
-	return b.observe(ctx, upd, 0)
+	return b.observe(ctx, upd, 0, nil)
 }
 
 // handle applies one update; settle is how long it lets other requests of
 // the same chat that arrived at the same moment register before it takes
-// the turn (webhook deliveries may run in parallel).
-func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Duration) error {
+// the turn (webhook deliveries may run in parallel). With reply set, the
+// answer to a callback query is put there instead of being sent (the
+// webhook returns it in its HTTP response: one request fewer per button).
+func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Duration, reply *sender.Message) error {
 	chatID, user := updateChat(upd)
 	if chatID == 0 {
 		// Nothing we act on (e.g. a channel post): remember it as handled.
@@ -176,6 +178,9 @@ func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Durat
 		b.opt.Metrics.AnswersStored(t.stored)
 	}
 	t.finish()
+	if reply != nil && len(t.out) > 0 && isCallbackAnswer(t.out[0]) {
+		*reply, t.out = t.out[0], t.out[1:]
+	}
 	t.st.LastUpdate = max(t.st.LastUpdate, int64(upd.UpdateID))
 	if data, err := encodeState(t.st); err != nil {
 		b.log.Error("encode session", "chat_id", chatID, "error", err)

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/survey"
 )
@@ -100,7 +98,7 @@ func IsNavigationButton(callbackData string) bool {
 
 // flowKeyboard is a keyboard for a flow's prompt named key, under the nonce
 // of that prompt (a fresh one when another prompt had the buttons).
-func (t *turn) flowKeyboard(key, prefix string, opts []survey.Option) tgbotapi.InlineKeyboardMarkup {
+func (t *turn) flowKeyboard(key, prefix string, opts []survey.Option) [][]sender.Button {
 	if t.st.NonceFor != key {
 		t.st.Nonce++
 		t.st.NonceFor = key
@@ -109,35 +107,29 @@ func (t *turn) flowKeyboard(key, prefix string, opts []survey.Option) tgbotapi.I
 }
 
 // surveyKeyboard is the keyboard of a survey prompt.
-func (t *turn) surveyKeyboard(opts []survey.Option) tgbotapi.InlineKeyboardMarkup {
+func (t *turn) surveyKeyboard(opts []survey.Option) [][]sender.Button {
 	id := t.st.Run.ResponseID
 	return keyboard(opts, func(tok string) string { return encodeData(kindSurvey, id, tok) })
 }
 
-func keyboard(opts []survey.Option, data func(string) string) tgbotapi.InlineKeyboardMarkup {
-	rows := make([][]tgbotapi.InlineKeyboardButton, 0, len(opts))
+func keyboard(opts []survey.Option, data func(string) string) [][]sender.Button {
+	rows := make([][]sender.Button, 0, len(opts))
 	for _, o := range opts {
 		label := o.Label
 		if o.Selected {
 			label = "✅ " + label
 		}
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(label, data(o.Token))))
+		rows = append(rows, sender.Row(sender.DataButton(label, data(o.Token))))
 	}
-	return tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return rows
 }
 
 // say queues a plain text message.
-func (t *turn) say(text string) {
-	t.out = append(t.out, sender.Message{ChatID: t.chatID, Chattable: tgbotapi.NewMessage(t.chatID, text)})
-}
+func (t *turn) say(text string) { t.out = append(t.out, sender.Text(t.chatID, text)) }
 
 // ask queues a message with a keyboard (none when it has no rows).
-func (t *turn) ask(text string, kb tgbotapi.InlineKeyboardMarkup) {
-	m := tgbotapi.NewMessage(t.chatID, text)
-	if len(kb.InlineKeyboard) > 0 {
-		m.ReplyMarkup = kb
-	}
-	t.out = append(t.out, sender.Message{ChatID: t.chatID, Chattable: m})
+func (t *turn) ask(text string, kb [][]sender.Button) {
+	t.out = append(t.out, sender.Ask(t.chatID, text, kb))
 }
 
 // askFlow asks with buttons of a flow's prompt named key.
@@ -145,35 +137,26 @@ func (t *turn) askFlow(key, prefix, text string, opts []survey.Option) {
 	t.ask(text, t.flowKeyboard(key, prefix, opts))
 }
 
-// edit replaces the text (and buttons, when kb has rows) of the pressed
-// button's message; outside a button turn it sends a new message.
-func (t *turn) edit(text string, kb tgbotapi.InlineKeyboardMarkup) {
+// edit replaces the text and buttons (none when kb is empty) of the
+// pressed button's message; outside a button turn it sends a new message.
+func (t *turn) edit(text string, kb [][]sender.Button) {
 	if t.cbMsgID == 0 {
 		t.ask(text, kb)
 		return
 	}
-	if len(kb.InlineKeyboard) > 0 {
-		t.out = append(t.out, sender.Message{ChatID: t.chatID, Chattable: tgbotapi.NewEditMessageTextAndMarkup(t.chatID, t.cbMsgID, text, kb)})
-		return
-	}
-	t.out = append(t.out, sender.Message{ChatID: t.chatID, Chattable: tgbotapi.NewEditMessageText(t.chatID, t.cbMsgID, text)})
+	t.out = append(t.out, sender.EditText(t.chatID, t.cbMsgID, text, kb))
 }
 
 // closeButtons edits the pressed message to text without buttons (the
 // choice made); outside a button turn it does nothing.
 func (t *turn) closeButtons(text string) {
 	if t.cbMsgID != 0 {
-		t.edit(text, tgbotapi.InlineKeyboardMarkup{})
+		t.edit(text, nil)
 	}
 }
 
 // callbackAnswer answers a callback query; it is sent ahead of the chat's
 // pacing.
-func callbackAnswer(id, text string) sender.Message {
-	return sender.Message{Chattable: tgbotapi.NewCallback(id, text)}
-}
+func callbackAnswer(id, text string) sender.Message { return sender.AnswerCallback(id, text) }
 
-func isCallbackAnswer(m sender.Message) bool {
-	_, ok := m.Chattable.(tgbotapi.CallbackConfig)
-	return ok
-}
+func isCallbackAnswer(m sender.Message) bool { return m.Method == sender.MethodAnswerCallback }

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/kotasolok/egovpulse/bot/sender"
 )
 
 // AllowedUpdates are the update kinds the bot asks Telegram for.
@@ -176,10 +178,17 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
-		if err := b.observe(r.Context(), upd, b.opt.OrderSettle); err != nil {
+		var reply sender.Message
+		if err := b.observe(r.Context(), upd, b.opt.OrderSettle, &reply); err != nil {
 			b.log.Error("webhook update not applied; Telegram will deliver it again", "update_id", upd.UpdateID, "error", err)
 			http.Error(w, "try again", http.StatusInternalServerError)
 			return
+		}
+		if reply.Method != "" {
+			if err := sender.WriteWebhookReply(w, reply); err == nil {
+				return
+			}
+			b.opt.Outbox.Enqueue(reply)
 		}
 		w.WriteHeader(http.StatusOK)
 	})

@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
+	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/survey"
 )
@@ -148,7 +147,7 @@ func (t *turn) render(prompts []survey.Prompt, before string) {
 		if p.Kind == survey.PromptQuestion && p.Total > 0 {
 			p.Text = fmt.Sprintf("(%d/%d) %s", min(t.position(p.Question), p.Total), p.Total, p.Text)
 		}
-		kb := tgbotapi.InlineKeyboardMarkup{}
+		var kb [][]sender.Button
 		if len(p.Options) > 0 {
 			kb = t.surveyKeyboard(p.Options)
 		}

@@ -29,6 +29,10 @@ type Request struct {
 	Time time.Time
 	// Status is the HTTP status answered; 0 when the connection was dropped.
 	Status int
+	// ViaWebhook reports a call the bot made in a webhook response body
+	// rather than as a request of its own (Status is what it would have
+	// answered; the bot never sees it).
+	ViaWebhook bool
 }
 
 // apiError is a Bot API failure in Telegram's shape.
@@ -211,10 +215,7 @@ func errorBody(e *apiError) map[string]any {
 // the status code.
 func writeResult(w http.ResponseWriter, result any, err error) int {
 	if err != nil {
-		ae, ok := err.(*apiError)
-		if !ok {
-			ae = &apiError{Code: 500, Description: "Internal Server Error: " + err.Error()}
-		}
+		ae := apiErrorOf(err)
 		writeJSON(w, ae.Code, errorBody(ae))
 		return ae.Code
 	}
@@ -224,6 +225,16 @@ func writeResult(w http.ResponseWriter, result any, err error) int {
 	}
 	writeJSON(w, http.StatusOK, body)
 	return http.StatusOK
+}
+
+// apiErrorOf returns a method's error in Telegram's shape: a 500 for an
+// unexpected one.
+func apiErrorOf(err error) *apiError {
+	ae, ok := err.(*apiError)
+	if !ok {
+		ae = &apiError{Code: 500, Description: "Internal Server Error: " + err.Error()}
+	}
+	return ae
 }
 
 // described is a result that Telegram answers with a description too.

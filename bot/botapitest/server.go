@@ -39,7 +39,10 @@
 //     one at a time per chat and in order, chats in parallel (at most
 //     max_connections at once); a non-2xx, connection error or timeout
 //     (Options.WebhookTimeout) redelivers the same update after
-//     Options.WebhookBackoff. Every attempt is kept (Deliveries).
+//     Options.WebhookBackoff. Every attempt is kept (Deliveries). A 2xx
+//     response whose body (JSON, urlencoded or multipart) names a "method"
+//     makes that call as if the bot had made it, its result going nowhere
+//     (Requests records it with ViaWebhook; Delivery.Reply names it).
 //   - Sends check Telegram's limits: text 1..4096 characters after entity
 //     parsing, captions ≤ 1024, callback_data 1..64 bytes, HTML and
 //     MarkdownV2 syntax; edits answer "message is not modified" when

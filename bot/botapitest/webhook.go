@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -27,6 +29,10 @@ type Delivery struct {
 	Time time.Time
 	// Duration is how long the attempt took (wall clock).
 	Duration time.Duration
+	// Reply is the Bot API method the webhook's 2xx response body called
+	// ("" when the body called none); Requests records the call, with
+	// ViaWebhook set.
+	Reply string
 }
 
 // webhookState is guarded by Server.mu.
@@ -196,7 +202,7 @@ func (s *Server) deliver(client *http.Client, u *queuedUpdate, hookURL, secret s
 	defer s.wg.Done()
 	start := time.Now()
 	d := Delivery{UpdateID: u.id, Attempt: attempt, Time: s.now()}
-	d.Status, d.Err = s.post(client, hookURL, secret, u.raw)
+	d.Status, d.Err, d.Reply = s.post(client, hookURL, secret, u.raw)
 	d.Duration = time.Since(start)
 	ok := d.Status >= 200 && d.Status < 300
 	if !ok {
@@ -222,14 +228,14 @@ func (s *Server) deliver(client *http.Client, u *queuedUpdate, hookURL, secret s
 	s.notifyLocked()
 }
 
-// post sends one update and returns the status and Telegram's wording of a
-// failure.
-func (s *Server) post(client *http.Client, hookURL, secret string, body []byte) (int, string) {
+// post sends one update and returns the status, Telegram's wording of a
+// failure, and the method a 2xx response body called.
+func (s *Server) post(client *http.Client, hookURL, secret string, body []byte) (int, string, string) {
 	ctx, cancel := context.WithTimeout(s.ctx, s.opts.WebhookTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hookURL, bytes.NewReader(body))
 	if err != nil {
-		return 0, "Failed to resolve host: " + err.Error()
+		return 0, "Failed to resolve host: " + err.Error(), ""
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if secret != "" {
@@ -238,16 +244,80 @@ func (s *Server) post(client *http.Client, hookURL, secret string, body []byte) 
 	resp, err := client.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
-			return 0, "Read timeout expired"
+			return 0, "Read timeout expired", ""
 		}
-		return 0, "Connection refused"
+		return 0, "Connection refused", ""
 	}
 	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp.StatusCode, fmt.Sprintf("Wrong response from the webhook: %s", resp.Status)
+	reply, err := io.ReadAll(io.LimitReader(resp.Body, maxReply))
+	if err != nil {
+		reply = nil // a body cut short calls nothing
 	}
-	return resp.StatusCode, ""
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp.StatusCode, fmt.Sprintf("Wrong response from the webhook: %s", resp.Status), ""
+	}
+	return resp.StatusCode, "", s.applyReply(resp.Header.Get("Content-Type"), reply)
+}
+
+// maxReply bounds the webhook response body read for a reply call.
+const maxReply = 1 << 20
+
+// applyReply makes the Bot API call a webhook answered with ("Making
+// requests when getting updates"): a JSON, urlencoded or multipart body
+// whose "method" names the call, the rest being its parameters. As on
+// Telegram, its result and any error reach nobody; Requests records the
+// call with ViaWebhook. It returns the method, "" when the body holds none.
+func (s *Server) applyReply(contentType string, body []byte) string {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return ""
+	}
+	r, err := http.NewRequestWithContext(s.ctx, http.MethodPost, "/", bytes.NewReader(body))
+	if err != nil {
+		return ""
+	}
+	r.Header.Set("Content-Type", contentType)
+	p, err := parseParams(r)
+	method := p.str("method")
+	if err != nil || method == "" {
+		s.log.Debug("botapitest webhook reply ignored", "content_type", contentType, "error", err)
+		return ""
+	}
+	delete(p.v, "method")
+	rec := Request{Method: method, Params: p.v, Time: s.now(), ViaWebhook: true}
+	rec.ChatID, _ = strconv.ParseInt(p.str("chat_id"), 10, 64)
+	rec.Status = s.callReply(r, method, p)
+	s.mu.Lock()
+	s.requests = append(s.requests, rec)
+	s.notifyLocked()
+	s.mu.Unlock()
+	s.log.Debug("botapitest webhook reply", "method", method, "chat_id", rec.ChatID, "status", rec.Status)
+	return method
+}
+
+// callReply runs a reply call with the faults and flood limits of a
+// request and returns the status it would have answered (0 when a fault
+// drops it). Delays do not apply: nobody waits for the answer.
+func (s *Server) callReply(r *http.Request, method string, p params) int {
+	h, ok := s.handlers[strings.ToLower(method)]
+	if !ok {
+		return http.StatusNotFound
+	}
+	if f, hasFault := s.takeFault(method, p); hasFault {
+		switch f.Kind {
+		case FaultDrop:
+			return 0
+		case FaultSlow, FaultTimeoutAfterApply:
+		default:
+			return f.apiError().Code
+		}
+	}
+	if ferr := s.checkFlood(method, p); ferr != nil {
+		return ferr.Code
+	}
+	if _, err := h(r, p); err != nil {
+		return apiErrorOf(err).Code
+	}
+	return http.StatusOK
 }
 
 func isTimeout(err error) bool {

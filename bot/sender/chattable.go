@@ -10,76 +10,108 @@ import (
 // characters.
 const MaxTextLen = 4096
 
-// deref turns a pointer to a known config into its value, so the switches
-// below list each kind once.
-func deref(c tgbotapi.Chattable) tgbotapi.Chattable {
-	switch v := c.(type) {
-	case *tgbotapi.MessageConfig:
-		return *v
-	case *tgbotapi.EditMessageTextConfig:
-		return *v
-	case *tgbotapi.EditMessageReplyMarkupConfig:
-		return *v
-	case *tgbotapi.CallbackConfig:
-		return *v
-	case *tgbotapi.PhotoConfig:
-		return *v
-	case *tgbotapi.DocumentConfig:
-		return *v
+// chattable converts a valid m into the client's request: the one place
+// where a Message becomes a tgbotapi type.
+func (m Message) chattable() tgbotapi.Chattable {
+	switch m.Method {
+	case MethodSendMessage:
+		c := tgbotapi.NewMessage(m.ChatID, m.Text)
+		c.ParseMode = m.ParseMode
+		c.BaseChat = m.baseChat()
+		return c
+	case MethodEditText:
+		c := tgbotapi.NewEditMessageText(m.ChatID, m.MessageID, m.Text)
+		c.ParseMode = m.ParseMode
+		c.ReplyMarkup = inlineKeyboard(m.Keyboard)
+		return c
+	case MethodEditMarkup:
+		c := tgbotapi.NewEditMessageReplyMarkup(m.ChatID, m.MessageID, tgbotapi.InlineKeyboardMarkup{})
+		// No reply_markup at all removes the keyboard, as on editMessageText.
+		c.ReplyMarkup = inlineKeyboard(m.Keyboard)
+		return c
+	case MethodAnswerCallback:
+		c := tgbotapi.NewCallback(m.CallbackQueryID, m.Text)
+		c.ShowAlert = m.ShowAlert
+		return c
+	case MethodSendPhoto:
+		c := tgbotapi.NewPhoto(m.ChatID, m.File.data())
+		c.Caption, c.ParseMode = m.Text, m.ParseMode
+		c.BaseChat = m.baseChat()
+		return c
+	case MethodSendDocument:
+		c := tgbotapi.NewDocument(m.ChatID, m.File.data())
+		c.Caption, c.ParseMode = m.Text, m.ParseMode
+		c.BaseChat = m.baseChat()
+		return c
 	}
-	return c
+	return nil
 }
 
-// methodName names the Bot API method of c, for logs and errors.
-func methodName(c tgbotapi.Chattable) string {
-	switch deref(c).(type) {
-	case tgbotapi.MessageConfig:
-		return "sendMessage"
-	case tgbotapi.EditMessageTextConfig:
-		return "editMessageText"
-	case tgbotapi.EditMessageReplyMarkupConfig:
-		return "editMessageReplyMarkup"
-	case tgbotapi.CallbackConfig:
-		return "answerCallbackQuery"
-	case tgbotapi.PhotoConfig:
-		return "sendPhoto"
-	case tgbotapi.DocumentConfig:
-		return "sendDocument"
-	case nil:
-		return "none"
-	default:
-		return "request"
+// baseChat holds what every send shares: chat, reply-to and keyboard.
+func (m Message) baseChat() tgbotapi.BaseChat {
+	b := tgbotapi.BaseChat{ChatID: m.ChatID, ReplyToMessageID: m.ReplyTo, AllowSendingWithoutReply: m.ReplyTo != 0}
+	if kb := inlineKeyboard(m.Keyboard); kb != nil {
+		b.ReplyMarkup = *kb
 	}
+	return b
 }
 
-// isCallback reports a callback query answer, which is never paced.
-func isCallback(c tgbotapi.Chattable) bool {
-	return methodName(c) == "answerCallbackQuery"
+// inlineKeyboard converts rows; nil when there are none.
+func inlineKeyboard(rows [][]Button) *tgbotapi.InlineKeyboardMarkup {
+	if len(rows) == 0 {
+		return nil
+	}
+	kb := make([][]tgbotapi.InlineKeyboardButton, len(rows))
+	for i, row := range rows {
+		kb[i] = make([]tgbotapi.InlineKeyboardButton, len(row))
+		for j, b := range row {
+			if b.URL != "" {
+				kb[i][j] = tgbotapi.NewInlineKeyboardButtonURL(b.Text, b.URL)
+			} else {
+				kb[i][j] = tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data)
+			}
+		}
+	}
+	return &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: kb}
 }
+
+// data converts a valid file reference.
+func (f *File) data() tgbotapi.RequestFileData {
+	switch {
+	case f.Path != "":
+		return tgbotapi.FilePath(f.Path)
+	case f.ID != "":
+		return tgbotapi.FileID(f.ID)
+	}
+	return tgbotapi.FileBytes{Name: f.Name, Bytes: f.Bytes}
+}
+
+// callback reports a callback query answer, which is never paced.
+func (m Method) callback() bool { return m == MethodAnswerCallback }
 
 // returnsMessage reports the methods whose result is the new Message.
-func returnsMessage(c tgbotapi.Chattable) bool {
-	switch methodName(c) {
-	case "sendMessage", "sendPhoto", "sendDocument":
+func (m Method) returnsMessage() bool {
+	switch m {
+	case MethodSendMessage, MethodSendPhoto, MethodSendDocument:
 		return true
 	}
 	return false
 }
 
-// idempotent reports requests that may be repeated safely: an edit or an
+// idempotent reports methods that may be repeated safely: an edit or an
 // answer applied twice has the effect of one.
-func idempotent(c tgbotapi.Chattable) bool {
-	switch methodName(c) {
-	case "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery":
+func (m Method) idempotent() bool {
+	switch m {
+	case MethodEditText, MethodEditMarkup, MethodAnswerCallback:
 		return true
 	}
 	return false
 }
 
-// withChatID returns a copy of c addressed to chat id, for the message
+// withChatID returns a copy of c addressed to chat id, for the request
 // kinds that carry a chat id.
 func withChatID(c tgbotapi.Chattable, id int64) (tgbotapi.Chattable, bool) {
-	switch v := deref(c).(type) {
+	switch v := c.(type) {
 	case tgbotapi.MessageConfig:
 		v.ChatID = id
 		return v, true
@@ -99,31 +131,13 @@ func withChatID(c tgbotapi.Chattable, id int64) (tgbotapi.Chattable, bool) {
 	return c, false
 }
 
-// chatIDOf returns the chat id a request is addressed to, 0 when it has
-// none (a callback answer, an inline message edit).
-func chatIDOf(c tgbotapi.Chattable) int64 {
-	switch v := deref(c).(type) {
-	case tgbotapi.MessageConfig:
-		return v.ChatID
-	case tgbotapi.EditMessageTextConfig:
-		return v.ChatID
-	case tgbotapi.EditMessageReplyMarkupConfig:
-		return v.ChatID
-	case tgbotapi.PhotoConfig:
-		return v.ChatID
-	case tgbotapi.DocumentConfig:
-		return v.ChatID
-	}
-	return 0
-}
-
 // splitParts turns a sendMessage whose text is too long into several
 // messages split on line breaks; the keyboard goes on the last one, the
-// reply-to on the first. Entities cannot follow a split and are dropped
-// (parse modes are kept; a split may cut an HTML tag pair, so long
-// formatted texts should be built short enough). Anything else is one part.
+// reply-to on the first. A parse mode is kept, but a split may cut an HTML
+// tag pair, so long formatted texts should be built short enough. Anything
+// else is one part.
 func splitParts(c tgbotapi.Chattable) []tgbotapi.Chattable {
-	m, ok := deref(c).(tgbotapi.MessageConfig)
+	m, ok := c.(tgbotapi.MessageConfig)
 	if !ok || utf8.RuneCountInString(m.Text) <= MaxTextLen {
 		return []tgbotapi.Chattable{c}
 	}
@@ -131,9 +145,9 @@ func splitParts(c tgbotapi.Chattable) []tgbotapi.Chattable {
 	parts := make([]tgbotapi.Chattable, len(texts))
 	for i, text := range texts {
 		p := m
-		p.Text, p.Entities = text, nil
+		p.Text = text
 		if i > 0 {
-			p.ReplyToMessageID = 0
+			p.ReplyToMessageID, p.AllowSendingWithoutReply = 0, false
 		}
 		if i < len(texts)-1 {
 			p.ReplyMarkup = nil

@@ -36,8 +36,8 @@ type failure struct {
 	migrateTo  int64
 }
 
-// classify decides what a failed request of c calls for.
-func classify(err error, c tgbotapi.Chattable) failure {
+// classify decides what a failed request of method calls for.
+func classify(err error, method Method) failure {
 	var te *tgbotapi.Error
 	if errors.As(err, &te) {
 		return classifyAPI(te)
@@ -48,7 +48,7 @@ func classify(err error, c tgbotapi.Chattable) failure {
 		f.kind = kindTransient
 	case !isNetwork(err) && !isGarbled(err):
 		f.kind = kindPermanent // the request could not even be built
-	case idempotent(c):
+	case method.idempotent():
 		f.kind = kindTransient
 	}
 	return f

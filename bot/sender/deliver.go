@@ -28,16 +28,16 @@ func (s *Sender) deliver(ctx context.Context, q *chatQueue, m Message, c tgbotap
 	for {
 		chatID, c = s.followMigration(chatID, c)
 		if err := s.pace(ctx, q, m.Proactive); err != nil {
-			return Result{}, s.fail(c, chatID, s.interrupted(err), err)
+			return Result{}, s.fail(m, chatID, s.interrupted(err), err)
 		}
-		res, err := s.call(c)
+		res, err := s.call(m.Method, c)
 		if err == nil {
 			s.opts.Metrics.Sent(metrics.SendOK)
 			s.stats.sent.Add(1)
 			res.ChatID = chatID
 			return res, nil
 		}
-		f := classify(err, c)
+		f := classify(err, m.Method)
 		s.opts.Metrics.Sent(f.outcome())
 		switch f.kind {
 		case kindNotModified:
@@ -45,40 +45,40 @@ func (s *Sender) deliver(ctx context.Context, q *chatQueue, m Message, c tgbotap
 			return Result{ChatID: chatID, NotModified: true}, nil
 		case kindRateLimited:
 			if err := s.onRateLimited(ctx, q, m, &t, f.retryAfter); err != nil {
-				return Result{}, s.fail(c, chatID, err, f.err)
+				return Result{}, s.fail(m, chatID, err, f.err)
 			}
 		case kindMigrated:
 			if t.migrated {
-				return Result{}, s.fail(c, chatID, ErrRejected, f.err)
+				return Result{}, s.fail(m, chatID, ErrRejected, f.err)
 			}
 			t.migrated = true
 			s.migrate(chatID, f.migrateTo)
 		case kindTransient:
 			if err := s.backoff(ctx, &t); err != nil {
-				return Result{}, s.fail(c, chatID, err, f.err)
+				return Result{}, s.fail(m, chatID, err, f.err)
 			}
 		case kindBlocked:
 			s.stats.blocked.Add(1)
 			if s.opts.OnBlocked != nil {
 				s.opts.OnBlocked(chatID)
 			}
-			return Result{}, s.fail(c, chatID, ErrBlocked, f.err)
+			return Result{}, s.fail(m, chatID, ErrBlocked, f.err)
 		case kindAmbiguous:
 			s.stats.ambiguous.Add(1)
-			return Result{}, s.fail(c, chatID, ErrAmbiguous, f.err)
+			return Result{}, s.fail(m, chatID, ErrAmbiguous, f.err)
 		default:
-			return Result{}, s.fail(c, chatID, ErrRejected, f.err)
+			return Result{}, s.fail(m, chatID, ErrRejected, f.err)
 		}
 	}
 }
 
 // fail builds the error returned for a message: the method, the chat, the
 // sentinel and the cause, with secrets removed from the cause.
-func (s *Sender) fail(c tgbotapi.Chattable, chatID int64, sentinel, cause error) error {
+func (s *Sender) fail(m Message, chatID int64, sentinel, cause error) error {
 	if sentinel == cause {
-		return fmt.Errorf("%s to chat %d: %w", methodName(c), chatID, cause)
+		return fmt.Errorf("%s to chat %d: %w", m.Method, chatID, cause)
 	}
-	return fmt.Errorf("%s to chat %d: %w: %w", methodName(c), chatID, sentinel, s.clean(cause))
+	return fmt.Errorf("%s to chat %d: %w: %w", m.Method, chatID, sentinel, s.clean(cause))
 }
 
 // onRateLimited records a 429: the chat (and, for a proactive message, the
@@ -205,8 +205,8 @@ func (s *Sender) take(ctx context.Context, l *rate.Limiter) error {
 // call makes one request. Sends go through API.Send, which returns the new
 // message; edits and answers through API.Request, whose result may be a
 // message or just true.
-func (s *Sender) call(c tgbotapi.Chattable) (Result, error) {
-	if returnsMessage(c) {
+func (s *Sender) call(method Method, c tgbotapi.Chattable) (Result, error) {
+	if method.returnsMessage() {
 		msg, err := s.api.Send(c)
 		if err != nil {
 			return Result{}, err

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/bot/sender"
 )
@@ -55,8 +53,7 @@ func TestEditAfterTimeoutIsRetried(t *testing.T) {
 		t.Fatalf("Send: %v", err)
 	}
 	e.emu.Fault("editMessageText", botapitest.AcceptedThenTimeout(2*time.Second))
-	edit := tgbotapi.NewEditMessageText(u.ID(), res.MessageID, "Pertanyaan 1: Sangat sesuai")
-	got, err := s.Send(ctx, sender.Message{ChatID: u.ID(), Chattable: edit})
+	got, err := s.Send(ctx, sender.EditText(u.ID(), res.MessageID, "Pertanyaan 1: Sangat sesuai", nil))
 	if err != nil {
 		t.Fatalf("edit: %v", err)
 	}
@@ -108,7 +105,7 @@ func TestNotModifiedEditIsSuccess(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	got, err := s.Send(ctx, sender.Message{ChatID: u.ID(), Chattable: tgbotapi.NewEditMessageText(u.ID(), res.MessageID, "sama")})
+	got, err := s.Send(ctx, sender.EditText(u.ID(), res.MessageID, "sama", nil))
 	if err != nil || !got.NotModified {
 		t.Errorf("edit to the same text: %+v, %v; want NotModified, nil", got, err)
 	}
@@ -158,10 +155,8 @@ func TestLongTextIsSplit(t *testing.T) {
 	u := e.emu.User(551)
 	s := e.sender(t, fast())
 	long := strings.Repeat("Apakah persyaratan pelayanan mudah dipenuhi? 🙂\n", 250)
-	m := tgbotapi.NewMessage(u.ID(), long)
-	m.ReplyMarkup = tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
-		tgbotapi.NewInlineKeyboardButtonData("Lanjut", "n1")))
-	res, err := s.Send(context.Background(), sender.Message{ChatID: u.ID(), Chattable: m})
+	m := sender.Ask(u.ID(), long, [][]sender.Button{sender.Row(sender.DataButton("Lanjut", "n1"))})
+	res, err := s.Send(context.Background(), m)
 	if err != nil {
 		t.Fatalf("Send: %v", err)
 	}

@@ -60,8 +60,13 @@ func fast() sender.Options {
 }
 
 // text is a sendMessage to chat.
-func text(chat int64, s string) sender.Message {
-	return sender.Message{ChatID: chat, Chattable: tgbotapi.NewMessage(chat, s)}
+func text(chat int64, s string) sender.Message { return sender.Text(chat, s) }
+
+// proactive is a reminder to chat, held to the global rate.
+func proactive(chat int64) sender.Message {
+	m := sender.Text(chat, "pengingat")
+	m.Proactive = true
+	return m
 }
 
 // mustClose closes s within a few seconds or fails.

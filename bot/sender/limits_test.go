@@ -46,7 +46,7 @@ func TestProactiveMessagesHeldToGlobalRate(t *testing.T) {
 	start := time.Now()
 	broadcast := e.sender(t, opts)
 	for _, id := range users {
-		broadcast.Enqueue(sender.Message{ChatID: id, Chattable: tgbotapi.NewMessage(id, "pengingat"), Proactive: true})
+		broadcast.Enqueue(proactive(id))
 	}
 	mustClose(t, broadcast)
 	reqs := e.emu.RequestsSince(start)
@@ -64,9 +64,6 @@ func TestProactiveRateLimitPausesTheBroadcast(t *testing.T) {
 	a, b := e.emu.User(1301), e.emu.User(1302)
 	e.emu.Fault("sendMessage", botapitest.TooManyRequests(1).ForChat(a.ID()))
 	s := e.sender(t, fast())
-	proactive := func(id int64) sender.Message {
-		return sender.Message{ChatID: id, Chattable: tgbotapi.NewMessage(id, "pengingat"), Proactive: true}
-	}
 	s.Enqueue(proactive(a.ID()))
 	time.Sleep(100 * time.Millisecond) // A's 429 has been answered
 	s.Enqueue(proactive(b.ID()))
@@ -118,13 +115,13 @@ func TestCallbackAnswerDoesNotWaitForPacing(t *testing.T) {
 		s.Enqueue(text(u.ID(), w))
 	}
 	start := time.Now()
-	if _, err := s.Send(context.Background(), sender.Message{ChatID: u.ID(), Chattable: tgbotapi.NewCallback(cbs[0].QueryID, "Tersimpan")}); err != nil {
+	if _, err := s.Send(context.Background(), sender.AnswerCallback(cbs[0].QueryID, "Tersimpan")); err != nil {
 		t.Fatalf("answer: %v", err)
 	}
 	if d := time.Since(start); d > 300*time.Millisecond {
 		t.Errorf("the callback answer waited %v behind the chat's queue", d)
 	}
-	s.Enqueue(sender.Message{ChatID: u.ID(), Chattable: tgbotapi.NewCallback(cbs[1].QueryID, "")})
+	s.Enqueue(sender.AnswerCallback(cbs[1].QueryID, ""))
 	mustClose(t, s)
 	for i, cb := range u.CallbackAnswers() {
 		if !cb.Answered {

@@ -44,16 +44,17 @@ type chatQueue struct {
 	pausedUntil time.Time
 }
 
-// newItem prepares m; its waits end with ctx or when Close gives up.
-func (s *Sender) newItem(ctx context.Context, m Message) *item {
-	it := &item{msg: m, parts: splitParts(m.Chattable), done: make(chan struct{})}
+// newItem prepares m, converted to c; its waits end with ctx or when Close
+// gives up.
+func (s *Sender) newItem(ctx context.Context, m Message, c tgbotapi.Chattable) *item {
+	it := &item{msg: m, parts: splitParts(c), done: make(chan struct{})}
 	if ctx == s.base {
 		it.ctx, it.release = ctx, func() {}
 		return it
 	}
-	c, cancel := context.WithCancel(ctx)
+	cctx, cancel := context.WithCancel(ctx)
 	stop := context.AfterFunc(s.base, cancel)
-	it.ctx = c
+	it.ctx = cctx
 	it.release = func() { stop(); cancel() }
 	return it
 }
@@ -225,10 +226,9 @@ func (s *Sender) done(m Message, res Result, err error) {
 	}
 }
 
-// answerNow sends a callback answer (or any message given to it) without
-// pacing.
-func (s *Sender) answerNow(ctx context.Context, m Message) (Result, error) {
-	res, err := s.deliver(ctx, nil, m, m.Chattable)
+// answerNow sends a callback answer m, converted to c, without pacing.
+func (s *Sender) answerNow(ctx context.Context, m Message, c tgbotapi.Chattable) (Result, error) {
+	res, err := s.deliver(ctx, nil, m, c)
 	if err != nil {
 		s.logFailure(m, err)
 	}
@@ -239,7 +239,7 @@ func (s *Sender) logFailure(m Message, err error) {
 	s.stats.failed.Add(1)
 	s.log.Warn("telegram send failed",
 		slog.Int64("chat_id", m.ChatID),
-		slog.String("method", methodName(m.Chattable)),
+		slog.String("method", m.methodLabel()),
 		slog.String("key", m.Key),
 		slog.Bool("proactive", m.Proactive),
 		slog.String("error", err.Error()))

@@ -11,9 +11,17 @@
 // texts that are too long, and never lets the bot token reach an error or a
 // log line.
 //
+// A Message is plain data (method, chat, text, keyboard, file reference,
+// reply-to) that survives a JSON round trip, so it can be stored in an
+// outbox and sent later; it becomes a go-telegram-bot-api request only
+// inside the sender. An invalid Message fails with ErrRejected before any
+// request.
+//
 // Replies go through Enqueue (fire and forget, one FIFO queue per chat) or
 // Send (blocking, same queue, returns the Telegram message id). Callback
-// query answers bypass the pacing: Telegram expects them within seconds.
+// query answers bypass the pacing: Telegram expects them within seconds. A
+// webhook handler may instead return a callback answer in its HTTP
+// response (WebhookReply), which saves one request per button press.
 //
 // A 429 on a reply pauses only its chat. A 429 on a proactive message is
 // taken as a flood limit of the whole bot: it pauses that chat and every
@@ -117,22 +125,6 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Metrics counts requests by outcome and the queue depth (nil: none).
 	Metrics *metrics.Metrics
-}
-
-// Message is one outbound message.
-type Message struct {
-	// ChatID is the target chat; negative ids are groups. When zero it is
-	// taken from Chattable.
-	ChatID int64
-	// Chattable is the request: a MessageConfig, EditMessageTextConfig,
-	// EditMessageReplyMarkupConfig, CallbackConfig, PhotoConfig or
-	// DocumentConfig (value or pointer).
-	Chattable tgbotapi.Chattable
-	// Proactive marks reminders, pushes and broadcasts, which are also held
-	// to the global rate.
-	Proactive bool
-	// Key is an optional idempotency key, logged with failures.
-	Key string
 }
 
 // Result describes a delivered message.
@@ -283,23 +275,25 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 
 // Send queues m behind the chat's earlier messages, waits for its turn and
 // its delivery, and returns what Telegram answered. A callback answer is
-// sent at once. Errors: ErrBlocked, ErrAmbiguous, ErrRateLimited,
+// sent at once. An invalid m (see Message.Validate) fails with ErrRejected
+// and no request. Errors: ErrBlocked, ErrAmbiguous, ErrRateLimited,
 // ErrUnavailable, ErrRejected, ErrClosed, or ctx's error if ctx ended before
 // the message was sent (once the request is on the wire, Send waits for it).
 func (s *Sender) Send(ctx context.Context, m Message) (Result, error) {
-	m, err := prepare(m)
-	if err != nil {
+	if err := m.Validate(); err != nil {
+		s.logFailure(m, err)
 		return Result{}, err
 	}
-	if isCallback(m.Chattable) {
+	c := m.chattable()
+	if m.Method.callback() {
 		if s.isClosed() {
 			return Result{}, ErrClosed
 		}
-		return s.answerNow(ctx, m)
+		return s.answerNow(ctx, m, c)
 	}
-	it := s.newItem(ctx, m)
+	it := s.newItem(ctx, m, c)
 	if !s.push(it) {
-		return Result{}, fmt.Errorf("send to chat %d: %w", m.ChatID, ErrClosed)
+		return Result{}, fmt.Errorf("%s to chat %d: %w", m.Method, m.ChatID, ErrClosed)
 	}
 	select {
 	case <-it.done:
@@ -307,7 +301,7 @@ func (s *Sender) Send(ctx context.Context, m Message) (Result, error) {
 	case <-ctx.Done():
 		if it.state.CompareAndSwap(itemQueued, itemCancelled) {
 			s.stats.dropped.Add(1)
-			return Result{}, fmt.Errorf("send to chat %d: %w", m.ChatID, ctx.Err())
+			return Result{}, fmt.Errorf("%s to chat %d: %w", m.Method, m.ChatID, ctx.Err())
 		}
 		<-it.done
 		return it.res, it.err
@@ -315,16 +309,16 @@ func (s *Sender) Send(ctx context.Context, m Message) (Result, error) {
 }
 
 // Enqueue queues m for delivery and returns at once. Messages to one chat
-// are delivered in the order they were enqueued; a failure is logged and
-// counted. A callback answer is sent at once, not behind the queue. After
-// Close, m is dropped (logged).
+// are delivered in the order they were enqueued; a failure (an invalid m
+// included) is logged and counted. A callback answer is sent at once, not
+// behind the queue. After Close, m is dropped (logged).
 func (s *Sender) Enqueue(m Message) {
-	m, err := prepare(m)
-	if err != nil {
+	if err := m.Validate(); err != nil {
 		s.logFailure(m, err)
 		return
 	}
-	if isCallback(m.Chattable) {
+	c := m.chattable()
+	if m.Method.callback() {
 		s.mu.Lock()
 		if s.closed {
 			s.mu.Unlock()
@@ -335,30 +329,19 @@ func (s *Sender) Enqueue(m Message) {
 		s.mu.Unlock()
 		go func() {
 			defer s.wg.Done()
-			_, _ = s.answerNow(s.base, m)
+			_, _ = s.answerNow(s.base, m, c)
 		}()
 		return
 	}
-	if !s.push(s.newItem(s.base, m)) {
+	if !s.push(s.newItem(s.base, m, c)) {
 		s.drop(m)
 	}
-}
-
-// prepare checks m and fills ChatID from the request when it is zero.
-func prepare(m Message) (Message, error) {
-	if m.Chattable == nil {
-		return m, fmt.Errorf("no request for chat %d: %w", m.ChatID, ErrRejected)
-	}
-	if m.ChatID == 0 {
-		m.ChatID = chatIDOf(m.Chattable)
-	}
-	return m, nil
 }
 
 func (s *Sender) drop(m Message) {
 	s.stats.dropped.Add(1)
 	s.log.Warn("telegram message dropped: sender closed",
-		slog.Int64("chat_id", m.ChatID), slog.String("key", m.Key))
+		slog.Int64("chat_id", m.ChatID), slog.String("method", m.methodLabel()), slog.String("key", m.Key))
 }
 
 func (s *Sender) isClosed() bool {

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/internal/testkit"
@@ -194,29 +192,29 @@ func TestMigratedGroupGetsTheMessageOnce(t *testing.T) {
 	}
 }
 
-func TestSendPhotoDocumentAndDerivedChat(t *testing.T) {
+func TestSendPhotoAndDocument(t *testing.T) {
 	e := newEnv(t, 5*time.Second)
 	u := e.emu.User(601)
 	s := e.sender(t, fast())
 	ctx := context.Background()
-	photo := tgbotapi.NewPhoto(u.ID(), tgbotapi.FileBytes{Name: "ikm.png", Bytes: []byte("\x89PNG fake")})
-	doc := tgbotapi.NewDocument(u.ID(), tgbotapi.FileBytes{Name: "ikm.csv", Bytes: []byte("unsur,nilai\nU1,3.2\n")})
-	for _, c := range []tgbotapi.Chattable{photo, doc} {
-		// ChatID left zero: taken from the request.
-		res, err := s.Send(ctx, sender.Message{Chattable: c})
+	photo := sender.Photo(u.ID(), sender.FileBytes("ikm.png", []byte("\x89PNG fake")), "IKM Januari")
+	doc := sender.Document(u.ID(), sender.FileBytes("ikm.csv", []byte("unsur,nilai\nU1,3.2\n")), "")
+	for _, m := range []sender.Message{photo, doc} {
+		res, err := s.Send(ctx, m)
 		if err != nil {
-			t.Fatalf("Send %T: %v", c, err)
+			t.Fatalf("Send %s: %v", m.Method, err)
 		}
 		if last := u.LastMessage(); res.MessageID == 0 || res.MessageID != last.ID || res.ChatID != u.ID() {
-			t.Errorf("%T: result %+v, last message %d", c, res, last.ID)
+			t.Errorf("%s: result %+v, last message %d", m.Method, res, last.ID)
 		}
 	}
 	msgs := u.Messages()
-	if len(msgs) != 2 || msgs[0].Photo == nil || msgs[1].Document == nil || msgs[1].Document.Name != "ikm.csv" {
+	if len(msgs) != 2 || msgs[0].Photo == nil || msgs[0].Text != "IKM Januari" ||
+		msgs[1].Document == nil || msgs[1].Document.Name != "ikm.csv" {
 		t.Errorf("chat has %+v", msgs)
 	}
 	if _, err := s.Send(ctx, sender.Message{ChatID: u.ID()}); !errors.Is(err, sender.ErrRejected) {
-		t.Errorf("empty message: %v, want ErrRejected", err)
+		t.Errorf("message without a method: %v, want ErrRejected", err)
 	}
 }
 

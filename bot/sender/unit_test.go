@@ -64,11 +64,9 @@ func squeeze(s string) string {
 }
 
 func TestSplitPartsKeyboardOnLast(t *testing.T) {
-	m := tgbotapi.NewMessage(42, strings.Repeat("Pertanyaan panjang sekali.\n", 300))
-	m.ReplyMarkup = tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
-		tgbotapi.NewInlineKeyboardButtonData("Ya", "y")))
-	m.ReplyToMessageID = 7
-	parts := splitParts(&m)
+	m := Ask(42, strings.Repeat("Pertanyaan panjang sekali.\n", 300), [][]Button{Row(DataButton("Ya", "y"))})
+	m.ReplyTo = 7
+	parts := splitParts(m.chattable())
 	if len(parts) < 2 {
 		t.Fatalf("got %d parts, want a split", len(parts))
 	}
@@ -85,54 +83,71 @@ func TestSplitPartsKeyboardOnLast(t *testing.T) {
 			t.Errorf("part %d: reply-to %d", i, mc.ReplyToMessageID)
 		}
 	}
-	short := tgbotapi.NewMessage(42, "pendek")
-	if got := splitParts(short); len(got) != 1 {
+	if got := splitParts(Text(42, "pendek").chattable()); len(got) != 1 {
 		t.Errorf("short message split into %d", len(got))
 	}
 }
 
 func TestWithChatID(t *testing.T) {
-	msg := tgbotapi.NewMessage(-1, "x")
-	edit := tgbotapi.NewEditMessageText(-1, 5, "y")
-	photo := tgbotapi.NewPhoto(-1, tgbotapi.FileID("abc"))
-	doc := tgbotapi.NewDocument(-1, tgbotapi.FileID("abc"))
-	markup := tgbotapi.NewEditMessageReplyMarkup(-1, 5, tgbotapi.NewInlineKeyboardMarkup())
+	file := FileID("abc")
 	tests := []struct {
 		name string
-		c    tgbotapi.Chattable
+		m    Message
 	}{
-		{"message", msg}, {"message pointer", &msg}, {"edit", edit}, {"photo", photo},
-		{"document", &doc}, {"markup", markup},
+		{"message", Text(-1, "x")},
+		{"edit", EditText(-1, 5, "y", nil)},
+		{"markup", EditMarkup(-1, 5, nil)},
+		{"photo", Photo(-1, file, "")},
+		{"document", Document(-1, file, "")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			moved, ok := withChatID(tt.c, -100123)
+			c := tt.m.chattable()
+			moved, ok := withChatID(c, -100123)
 			if !ok {
 				t.Fatal("not rewritten")
 			}
-			if got := chatIDOf(moved); got != -100123 {
+			if got := requestChat(t, moved); got != -100123 {
 				t.Errorf("chat id = %d", got)
 			}
-			if got := chatIDOf(tt.c); got != -1 {
+			if got := requestChat(t, c); got != -1 {
 				t.Errorf("original changed to %d", got)
 			}
 		})
 	}
-	if _, ok := withChatID(tgbotapi.NewCallback("q", "ok"), 9); ok {
+	if _, ok := withChatID(AnswerCallback("q", "ok").chattable(), 9); ok {
 		t.Error("callback answer rewritten")
 	}
 }
 
+// requestChat returns the chat a request is addressed to.
+func requestChat(t *testing.T, c tgbotapi.Chattable) int64 {
+	t.Helper()
+	switch v := c.(type) {
+	case tgbotapi.MessageConfig:
+		return v.ChatID
+	case tgbotapi.EditMessageTextConfig:
+		return v.ChatID
+	case tgbotapi.EditMessageReplyMarkupConfig:
+		return v.ChatID
+	case tgbotapi.PhotoConfig:
+		return v.ChatID
+	case tgbotapi.DocumentConfig:
+		return v.ChatID
+	}
+	t.Fatalf("unexpected request %T", c)
+	return 0
+}
+
 func TestClassify(t *testing.T) {
-	send := tgbotapi.NewMessage(1, "x")
-	edit := tgbotapi.NewEditMessageText(1, 2, "x")
+	send, edit := MethodSendMessage, MethodEditText
 	dialErr := &url.Error{Op: "Post", URL: "http://h/bot1:x/sendMessage",
 		Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}
 	readErr := &url.Error{Op: "Post", URL: "http://h/bot1:x/sendMessage", Err: io.EOF}
 	tests := []struct {
 		name string
 		err  error
-		c    tgbotapi.Chattable
+		c    Method
 		want kind
 	}{
 		{"429", &tgbotapi.Error{Code: 429, Message: "Too Many Requests: retry after 3",
