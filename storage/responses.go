@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -154,7 +155,8 @@ func (tx *Tx) SaveChanges(responseID int64, changes []survey.Change, at time.Tim
 	}
 	// One statement checks the response is open, locks its row until the
 	// end of the transaction (as Submit and Abandon do) and stamps it.
-	res := tx.db.Model(&Response{}).Where("id = ? AND status = ?", responseID, StatusInProgress).Update("updated_at", at)
+	// Plain SQL, as the ledger insert: the hot path of every answer.
+	res := tx.db.Exec("UPDATE responses SET updated_at = ? WHERE id = ? AND status = ?", at, responseID, StatusInProgress)
 	if res.Error != nil {
 		return fmt.Errorf("save answers: %w", res.Error)
 	}
@@ -172,15 +174,32 @@ func (tx *Tx) SaveChanges(responseID int64, changes []survey.Change, at time.Tim
 		}
 	}
 	if len(upserts) > 0 {
-		err := tx.db.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "response_id"}, {Name: "question"}},
-			DoUpdates: clause.AssignmentColumns([]string{"element", "value", "score", "skipped", "answered_at"}),
-		}).Create(&upserts).Error
-		if err != nil {
+		if err := tx.upsertAnswers(upserts); err != nil {
 			return fmt.Errorf("save answers: upsert: %w", err)
 		}
 	}
 	return nil
+}
+
+// upsertAnswers inserts answers, replacing a question's earlier answer, in
+// one plain statement (unsubmitted: no service code or submitted time yet).
+func (tx *Tx) upsertAnswers(rows []answerRow) error {
+	var q strings.Builder
+	q.WriteString("INSERT INTO answers (response_id, question, element, value, score, skipped, answered_at, service_code) VALUES ")
+	args := make([]any, 0, 7*len(rows))
+	for i, r := range rows {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?, '')")
+		args = append(args, r.ResponseID, r.Question, r.Element, r.Value, r.Score, r.Skipped, r.AnsweredAt)
+	}
+	if tx.s.dialect == DriverMySQL {
+		q.WriteString(" ON DUPLICATE KEY UPDATE element = VALUES(element), value = VALUES(value), score = VALUES(score), skipped = VALUES(skipped), answered_at = VALUES(answered_at)")
+	} else {
+		q.WriteString(" ON CONFLICT (response_id, question) DO UPDATE SET element = excluded.element, value = excluded.value, score = excluded.score, skipped = excluded.skipped, answered_at = excluded.answered_at")
+	}
+	return tx.db.Exec(q.String(), args...).Error
 }
 
 // lastChanges keeps, for each question, only its last change, in order of

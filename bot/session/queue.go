@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -69,17 +70,18 @@ func (r *Redis) waitKey(chatID int64) string {
 // Arrive registers updateID as waiting for chatID's turn; the waiting room
 // expires ttl after its last arrival (a crashed replica's entries go).
 func (r *Redis) Arrive(ctx context.Context, chatID, updateID int64, ttl time.Duration) error {
-	key := r.waitKey(chatID)
-	_, err := r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.ZAdd(ctx, key, redis.Z{Score: float64(updateID), Member: updateID})
-		p.PExpire(ctx, key, ttl)
-		return nil
-	})
-	if err != nil {
+	// One script, not MULTI/ZADD/PEXPIRE/EXEC: one command and one reply.
+	err := r.arrive.Run(ctx, r.c, []string{r.waitKey(chatID)}, updateID, max(ttl.Milliseconds(), 1)).Err()
+	if err != nil && !errors.Is(err, redis.Nil) {
 		return fmt.Errorf("arrive chat %d update %d: %w", chatID, updateID, err)
 	}
 	return nil
 }
+
+// arriveScript: KEYS waiting room; ARGV update id, ttl (ms).
+const arriveScript = `
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])`
 
 // Depart removes updateID from chatID's waiting room.
 func (r *Redis) Depart(ctx context.Context, chatID, updateID int64) error {

@@ -34,7 +34,7 @@ type Redis struct {
 	put    *redis.Script
 	unlock *redis.Script
 	// tryTurn and endTurn are the turn scripts (turn.go).
-	tryTurn, endTurn, extend *redis.Script
+	tryTurn, endTurn, extend, arrive *redis.Script
 }
 
 var _ Store = (*Redis)(nil)
@@ -43,7 +43,7 @@ var _ Store = (*Redis)(nil)
 // (e.g. "egovpulse:").
 func NewRedis(client *redis.Client, prefix string) *Redis {
 	return &Redis{c: client, prefix: prefix, put: redis.NewScript(putScript), unlock: redis.NewScript(unlockScript),
-		tryTurn: redis.NewScript(tryTurnScript), endTurn: redis.NewScript(endTurnScript), extend: redis.NewScript(extendScript)}
+		tryTurn: redis.NewScript(tryTurnScript), endTurn: redis.NewScript(endTurnScript), extend: redis.NewScript(extendScript), arrive: redis.NewScript(arriveScript)}
 }
 
 // OpenRedis returns a client for a URL of the form redis://host:port/db
