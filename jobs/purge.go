@@ -89,22 +89,16 @@ func (p *Purger) Manual(ctx context.Context) (PurgeResult, error) {
 // half-way deleted only rows that were due; the next run finishes.
 func (p *Purger) run(ctx context.Context, job, key string, lock bool) (PurgeResult, error) {
 	res := PurgeResult{Job: job, PeriodKey: key}
-	if lock && p.Locker != nil {
-		unlock, skip := takeLock(ctx, p.Locker, job+":"+key, p.LockWait, p.LockTTL, p.logger())
-		if skip != "" {
-			res.Skipped = skip
-			return res, nil
-		}
-		defer unlock()
+	var locker Locker
+	if lock {
+		locker = p.Locker
 	}
-	done, err := p.Store.JobRunExists(ctx, job, key)
-	if err != nil {
-		return res, fmt.Errorf("%s %s: %w", job, key, err)
+	release, skip, err := claimRun(ctx, locker, p.Store, job, key, p.LockWait, p.LockTTL, p.logger())
+	if err != nil || skip != "" {
+		res.Skipped = skip
+		return res, err
 	}
-	if done {
-		res.Skipped = "already ran"
-		return res, nil
-	}
+	defer release()
 	started := p.now()
 	res.Before = started.Add(-p.retention())
 	batch := p.Batch

@@ -180,22 +180,16 @@ type computeFunc func(ctx context.Context, res *RunResult) (scoring.RecomputeRes
 // commit the snapshots with the job_runs row.
 func (s *Scorer) run(ctx context.Context, job, key string, lock bool, compute computeFunc) (RunResult, error) {
 	res := RunResult{Job: job, PeriodKey: key}
-	if lock && s.Locker != nil {
-		unlock, skip := s.lock(ctx, job+":"+key)
-		if skip != "" {
-			res.Skipped = skip
-			return res, nil
-		}
-		defer unlock()
+	var locker Locker
+	if lock {
+		locker = s.Locker
 	}
-	done, err := s.Store.JobRunExists(ctx, job, key)
-	if err != nil {
-		return res, fmt.Errorf("%s %s: %w", job, key, err)
+	release, skip, err := claimRun(ctx, locker, s.Store, job, key, s.LockWait, s.LockTTL, s.logger())
+	if err != nil || skip != "" {
+		res.Skipped = skip
+		return res, err
 	}
-	if done {
-		res.Skipped = "already ran"
-		return res, nil
-	}
+	defer release()
 	started := s.now()
 	rec, err := compute(ctx, &res)
 	if err != nil {
@@ -219,9 +213,33 @@ func (s *Scorer) run(ctx context.Context, job, key string, lock bool, compute co
 	return res, nil
 }
 
-// lock takes the job lock (see takeLock).
-func (s *Scorer) lock(ctx context.Context, key string) (unlock func(), skip string) {
-	return takeLock(ctx, s.Locker, key, s.LockWait, s.LockTTL, s.logger())
+// runChecker is what claimRun needs of the store.
+type runChecker interface {
+	JobRunExists(ctx context.Context, job, periodKey string) (bool, error)
+}
+
+// claimRun starts a run of job for a period: it takes the job's lock (when
+// locker is set; see takeLock) and checks the period has no job_runs row
+// yet. A non-empty skip says why the run does not go ahead; otherwise the
+// caller runs and calls release when done.
+func claimRun(ctx context.Context, locker Locker, store runChecker, job, key string, wait, ttl time.Duration, log *slog.Logger) (release func(), skip string, err error) {
+	release = func() {}
+	if locker != nil {
+		unlock, skip := takeLock(ctx, locker, job+":"+key, wait, ttl, log)
+		if skip != "" {
+			return nil, skip, nil
+		}
+		release = unlock
+	}
+	done, err := store.JobRunExists(ctx, job, key)
+	if err != nil || done {
+		release()
+		if err != nil {
+			return nil, "", fmt.Errorf("%s %s: %w", job, key, err)
+		}
+		return nil, "already ran", nil
+	}
+	return release, "", nil
 }
 
 // takeLock takes the lock "job:"+key for ttl (DefaultLockTTL when 0),
