@@ -4,8 +4,9 @@
 // state in the session store, and renders the engine's prompts as messages
 // and inline keyboards sent through the paced sender.
 //
-// Intake is in intake.go (polling loop and webhook handler); the resident
-// conversation in turn.go and visit.go.
+// Intake is in intake.go (webhook handler), poll.go (polling loop),
+// deadletter.go (what fails for good is set aside) and register.go
+// (command menus, webhook); the resident conversation in turn.go and visit.go.
 package bot
 
 import (
@@ -105,16 +106,18 @@ func New(opt Options) (*Bot, error) {
 }
 
 // HandleUpdate applies one update. It returns nil only once the update's
-// effects are committed (or it was already applied before), so the caller may
-// then confirm it to Telegram; on error the update must be delivered again.
+// effects are committed (or it was already applied before, or it was set
+// aside as a dead letter: see deadletter.go), so the caller may then
+// confirm it to Telegram; on error the update must be delivered again.
 func (b *Bot) HandleUpdate(ctx context.Context, upd tgbotapi.Update) error {
 	return b.handle(ctx, upd, 0)
 }
 
-// handle applies one update; settle is how long it lets other requests of
-// the same chat that arrived at the same moment register before it takes
-// the turn (webhook deliveries may run in parallel).
-func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Duration) error {
+// handleOnce makes one attempt at an update (handle adds the dead-letter
+// rule); settle is how long it lets other requests of the same chat that
+// arrived at the same moment register before it takes the turn (webhook
+// deliveries may run in parallel).
+func (b *Bot) handleOnce(ctx context.Context, upd tgbotapi.Update, settle time.Duration) error {
 	chatID, user := updateChat(upd)
 	if chatID == 0 {
 		// Nothing we act on (e.g. a channel post): remember it as handled.

@@ -88,6 +88,12 @@ var fastSender = sender.Options{PerChatRate: rate.Limit(200), PerChatBurst: 50, 
 // newRig starts a bot on e against a fresh emulator (or emu when given).
 func newRig(t *testing.T, e *env, emu *botapitest.Server) *rig {
 	t.Helper()
+	return newRigWith(t, e, emu, nil)
+}
+
+// newRigWith is newRig with the bot's options adjusted by tune (when set).
+func newRigWith(t *testing.T, e *env, emu *botapitest.Server, tune func(*bot.Options)) *rig {
+	t.Helper()
 	if emu == nil {
 		emu = botapitest.New(botapitest.Options{WebhookTimeout: 5 * time.Second, WebhookBackoff: 50 * time.Millisecond})
 		if _, err := emu.Listen("127.0.0.1:0"); err != nil {
@@ -100,9 +106,13 @@ func newRig(t *testing.T, e *env, emu *botapitest.Server) *rig {
 		t.Fatal(err)
 	}
 	snd := sender.New(api, fastSender)
-	b, err := bot.New(bot.Options{
+	opt := bot.Options{
 		Store: e.store, Sessions: e.sessions, Outbox: snd, Registry: e.reg, Catalog: e.cat, Location: jakarta,
-	})
+	}
+	if tune != nil {
+		tune(&opt)
+	}
+	b, err := bot.New(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +128,7 @@ func newRig(t *testing.T, e *env, emu *botapitest.Server) *rig {
 // poll runs the polling loop until stop.
 func (r *rig) poll() {
 	r.t.Helper()
-	if err := bot.Register(r.api, "", "", nil); err != nil {
+	if _, err := bot.Register(context.Background(), r.api, bot.ResidentMenus(), bot.WebhookSettings{}, bot.RegisterOptions{}); err != nil {
 		r.t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -141,7 +151,8 @@ const testSecret = "test-secret-0123456789"
 func (r *rig) webhook() *httptest.Server {
 	r.t.Helper()
 	srv := httptest.NewServer(r.bot.WebhookHandler(testSecret))
-	if err := bot.Register(r.api, srv.URL, testSecret, discardLog()); err != nil {
+	hook := bot.WebhookSettings{URL: srv.URL, Secret: testSecret, Token: r.api.Token}
+	if _, err := bot.Register(context.Background(), r.api, bot.ResidentMenus(), hook, bot.RegisterOptions{Logger: discardLog()}); err != nil {
 		r.t.Fatal(err)
 	}
 	r.stop = func() {
