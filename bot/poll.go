@@ -64,7 +64,7 @@ func (b *Bot) Poll(ctx context.Context, api Updater, opt PollOptions) error {
 			var te *tgbotapi.Error
 			if errors.As(err, &te) && te.Code == http.StatusConflict {
 				if conflicts++; conflicts >= PollConflicts {
-					return fmt.Errorf("%w (Telegram: %q)", ErrPollConflict, redact(te.Message))
+					return fmt.Errorf("%w (%d in a row; Telegram: %q)", ErrPollConflict, conflicts, redact(te.Message))
 				}
 			} else {
 				conflicts = 0

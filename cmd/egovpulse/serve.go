@@ -139,6 +139,10 @@ func (s *service) handler() http.Handler {
 // finish in-flight ones, drain the sender, close storage.
 func (s *service) run(ctx context.Context, ln net.Listener) error {
 	defer s.close()
+	// ctx also ends when polling fails, so the background menu
+	// registration stops with the rest.
+	ctx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
 	webhook := ""
 	if s.cfg.TelegramMode == config.ModeWebhook {
 		webhook = s.cfg.WebhookPublicURL
@@ -169,6 +173,7 @@ func (s *service) run(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	case err = <-errc:
 	}
+	stopRun()
 	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if serr := srv.Shutdown(shutdown); serr != nil {
@@ -193,9 +198,9 @@ func (s *service) run(ctx context.Context, ln net.Listener) error {
 // pollError explains a polling conflict: what it means and what to do.
 func pollError(err error) error {
 	if errors.Is(err, bot.ErrPollConflict) {
-		return fmt.Errorf("%w.\nOnly one process may poll a bot token: stop the other `egovpulse serve` (or whatever "+
-			"else polls this token), or run every replica with TELEGRAM_MODE=webhook and one WEBHOOK_PUBLIC_URL; "+
-			"if a webhook is set on purpose, use webhook mode", err)
+		return fmt.Errorf("%w.\nOnly one process may poll a bot token. Stop the other `egovpulse serve` (or whatever "+
+			"else polls this token), or run every replica with TELEGRAM_MODE=webhook and one WEBHOOK_PUBLIC_URL "+
+			"(also if another process set a webhook on purpose)", err)
 	}
 	return err
 }
