@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/binary"
 	"slices"
 	"strings"
 	"testing"
@@ -22,14 +20,7 @@ import (
 func serveBackends(t *testing.T, fn func(t *testing.T, emu *botapitest.Server, vars map[string]string, userID int64)) {
 	for _, name := range []string{"sqlite+memory", "mysql+redis"} {
 		t.Run(name, func(t *testing.T) {
-			emu := botapitest.New(botapitest.Options{RandomFirstUpdateID: true})
-			if _, err := emu.Listen("127.0.0.1:0"); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(emu.Close)
-			var rnd [4]byte
-			_, _ = rand.Read(rnd[:])
-			userID := 100000 + int64(binary.BigEndian.Uint32(rnd[:])%1000000000)
+			emu, userID := serveEmulator(t)
 			vars := map[string]string{"TELEGRAM_MODE": "polling", "TELEGRAM_BOT_TOKEN": emu.Token(),
 				"TELEGRAM_API_ENDPOINT": emu.Endpoint(), "HTTP_ADDR": "127.0.0.1:0"}
 			if name == "sqlite+memory" {
