@@ -4,11 +4,14 @@
 // state in the session store, and renders the engine's prompts as messages
 // and inline keyboards sent through the paced sender.
 //
-// Intake is in intake.go (polling loop and webhook handler). Each update is
-// one turn (turn.go): the dispatcher hands commands to the command table
-// (commands.go) and text and buttons to the chat's current stage, from one
-// table (stages.go) that the flows fill: common.go (consent, language,
-// data), run.go (answering a survey), resident.go, official.go, admin.go.
+// Intake is in intake.go (webhook handler), poll.go (polling loop),
+// deadletter.go (what fails for good is set aside) and register.go
+// (command menus, webhook). Each update is one turn (turn.go): the
+// dispatcher hands commands to the command table (commands.go) and text and
+// buttons to the chat's current stage, from one table (stages.go) that the
+// flows fill: common.go (consent, language, data), run.go (answering a
+// survey), resident.go, official.go, admin.go; replies.go recovers replies
+// lost with a crashed process.
 package bot
 
 import (
@@ -126,18 +129,20 @@ func New(opt Options) (*Bot, error) {
 }
 
 // HandleUpdate applies one update. It returns nil only once the update's
-// effects are committed (or it was already applied before), so the caller may
-// then confirm it to Telegram; on error the update must be delivered again.
+// effects are committed (or it was already applied before, or it was set
+// aside as a dead letter: see deadletter.go), so the caller may then
+// confirm it to Telegram; on error the update must be delivered again.
 func (b *Bot) HandleUpdate(ctx context.Context, upd tgbotapi.Update) error {
 	return b.observe(ctx, upd, 0, nil)
 }
 
-// handle applies one update; settle is how long it lets other requests of
-// the same chat that arrived at the same moment register before it takes
-// the turn (webhook deliveries may run in parallel). With reply set, the
-// answer to a callback query is put there instead of being sent (the
-// webhook returns it in its HTTP response: one request fewer per button).
-func (b *Bot) handle(ctx context.Context, upd tgbotapi.Update, settle time.Duration, reply *sender.Message) error {
+// handleOnce makes one attempt at an update (handle adds the dead-letter
+// rule); settle is how long it lets other requests of the same chat that
+// arrived at the same moment register before it takes the turn (webhook
+// deliveries may run in parallel). With reply set, the answer to a
+// callback query is put there instead of being sent (the webhook returns it
+// in its HTTP response: one request fewer per button).
+func (b *Bot) handleOnce(ctx context.Context, upd tgbotapi.Update, settle time.Duration, reply *sender.Message) error {
 	chatID, user := updateChat(upd)
 	if chatID == 0 {
 		// Nothing we act on (e.g. a channel post): remember it as handled.

@@ -69,6 +69,10 @@ type CommandMenu struct {
 	Commands []tgbotapi.BotCommand
 }
 
+// ResidentMenus is the residents' menu alone (Indonesian default, English
+// for "en" users).
+func ResidentMenus() []CommandMenu { return Menus(nil, nil) }
+
 // Menus are the command menus to register: the residents' menu as the
 // default (Indonesian, and English for "en" users), and a chat-scoped menu
 // for each admin's private chat and each official's.

@@ -153,6 +153,24 @@ func (p *tcpProxy) cut() {
 	clear(p.conns)
 }
 
+// proxiedStore opens the backend's database through a TCP proxy.
+func proxiedStore(t *testing.T, back storagetest.Backend) (*storage.Store, *tcpProxy) {
+	t.Helper()
+	cfg, err := mysqldrv.ParseDSN(back.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newTCPProxy(t, cfg.Addr)
+	cfg.Addr = proxy.addr()
+	cfg.Timeout = 2 * time.Second
+	st, err := storage.Open(context.Background(), storage.DriverMySQL, cfg.FormatDSN(), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st, proxy
+}
+
 func (p *tcpProxy) restore() {
 	p.mu.Lock()
 	p.down = false
@@ -167,18 +185,7 @@ func TestDatabaseOutageDuringWebhookDelivery(t *testing.T) {
 	back := storagetest.MySQLBackend(t)
 	r := sessiontest.Redis(t)
 	e := newEnv(t, "mysql", back, r, func() {})
-	cfg, err := mysqldrv.ParseDSN(back.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := newTCPProxy(t, cfg.Addr)
-	cfg.Addr = proxy.addr()
-	cfg.Timeout = 2 * time.Second
-	proxied, err := storage.Open(context.Background(), storage.DriverMySQL, cfg.FormatDSN(), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = proxied.Close() })
+	proxied, proxy := proxiedStore(t, back)
 	direct := e.store
 	e.store = proxied
 	rg := newRig(t, e, nil)

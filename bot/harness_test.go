@@ -154,7 +154,7 @@ func startBot(tb testing.TB, api sender.API, so sender.Options, bo bot.Options) 
 // poll runs the polling loop until stop.
 func (r *rig) poll() {
 	r.t.Helper()
-	if err := bot.Register(r.api, "", "", nil); err != nil {
+	if _, err := bot.Register(context.Background(), r.api, bot.ResidentMenus(), bot.WebhookSettings{}, bot.RegisterOptions{}); err != nil {
 		r.t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -177,7 +177,8 @@ const testSecret = "test-secret-0123456789"
 func (r *rig) webhook() *httptest.Server {
 	r.t.Helper()
 	srv := httptest.NewServer(r.bot.WebhookHandler(testSecret))
-	if err := bot.Register(r.api, srv.URL, testSecret, discardLog()); err != nil {
+	hook := bot.WebhookSettings{URL: srv.URL, Secret: testSecret, Token: r.api.Token}
+	if _, err := bot.Register(context.Background(), r.api, bot.ResidentMenus(), hook, bot.RegisterOptions{Logger: discardLog()}); err != nil {
 		r.t.Fatal(err)
 	}
 	r.stop = func() {

@@ -204,7 +204,8 @@ func (s *Store) MyData(ctx context.Context, key string) (DataExport, error) {
 }
 
 // DeleteRespondent erases a respondent: score summaries, answers,
-// responses, consents, the identity and the respondent row. ErrNotFound if nothing was stored.
+// responses, consents, the dead letters of its Telegram user, the identity
+// and the respondent row. ErrNotFound if nothing was stored.
 func (tx *Tx) DeleteRespondent(key string) error {
 	ok, err := tx.exists(&Respondent{}, "respondent_key = ?", key)
 	if err != nil {
@@ -224,6 +225,7 @@ func (tx *Tx) DeleteRespondent(key string) error {
 		{"answers", &answerRow{}, "response_id IN (?)", ids},
 		{"responses", &Response{}, "respondent_key = ?", key},
 		{"consents", &Consent{}, "respondent_key = ?", key},
+		{"dead letters", &DeadLetter{}, "user_id IN (?)", tx.db.Model(&Identity{}).Select("telegram_user_id").Where("respondent_key = ?", key)},
 		{"identity", &Identity{}, "respondent_key = ?", key},
 		{"respondent", &Respondent{}, "respondent_key = ?", key},
 	}

@@ -30,6 +30,14 @@ const (
 	FaultTimeoutAfterApply
 	// FaultServerError answers 500 like Telegram's rare internal errors.
 	FaultServerError
+	// FaultConflict answers 409 as getUpdates does while another process
+	// polls the same token.
+	FaultConflict
+	// FaultBadRequest answers 400 with Description.
+	FaultBadRequest
+	// FaultNotFound answers 404 "Not Found", as Telegram does for a method
+	// it does not know (an older Bot API server, a typo).
+	FaultNotFound
 )
 
 // Fault is one scripted failure. Build it with a constructor such as
@@ -47,6 +55,8 @@ type Fault struct {
 	ChatID int64
 	// Count is how many matching requests the fault answers; 0 means 1.
 	Count int
+	// Description is the text after "Bad Request: " of a FaultBadRequest.
+	Description string
 }
 
 // TooManyRequests is a 429 "Too Many Requests: retry after N".
@@ -74,6 +84,16 @@ func AcceptedThenTimeout(d time.Duration) Fault {
 // ServerError is a 500 "Internal Server Error".
 func ServerError() Fault { return Fault{Kind: FaultServerError} }
 
+// Conflict is the 409 "Conflict: terminated by other getUpdates request"
+// that a second poller of the same token causes.
+func Conflict() Fault { return Fault{Kind: FaultConflict} }
+
+// BadRequest is a 400 "Bad Request: desc".
+func BadRequest(desc string) Fault { return Fault{Kind: FaultBadRequest, Description: desc} }
+
+// NotFound is a 404 "Not Found", as for a method the server does not have.
+func NotFound() Fault { return Fault{Kind: FaultNotFound} }
+
 // ForChat returns f limited to requests whose chat_id is id.
 func (f Fault) ForChat(id int64) Fault { f.ChatID = id; return f }
 
@@ -88,6 +108,12 @@ func (f Fault) apiError() *apiError {
 		return &apiError{Code: 403, Description: "Forbidden: bot was blocked by the user"}
 	case FaultMigrate:
 		return &apiError{Code: 400, Description: "Bad Request: group chat was upgraded to a supergroup chat", MigrateTo: f.MigrateTo}
+	case FaultConflict:
+		return &apiError{Code: 409, Description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"}
+	case FaultBadRequest:
+		return badRequest(f.Description)
+	case FaultNotFound:
+		return &apiError{Code: 404, Description: "Not Found"}
 	default:
 		return &apiError{Code: 500, Description: "Internal Server Error"}
 	}

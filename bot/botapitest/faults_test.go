@@ -52,6 +52,27 @@ func TestScriptedFaults(t *testing.T) {
 	if te := apiError(t, err); te.Code != 500 {
 		t.Fatalf("server error: %+v", te)
 	}
+	srv.Fault("getUpdates", botapitest.Conflict().Times(2))
+	for range 2 {
+		_, err = bot.GetUpdates(tgbotapi.UpdateConfig{})
+		if te := apiError(t, err); te.Code != 409 || !strings.Contains(te.Message, "terminated by other getUpdates request") {
+			t.Fatalf("conflict: %+v", te)
+		}
+	}
+	if _, err := bot.GetUpdates(tgbotapi.UpdateConfig{}); err != nil {
+		t.Fatalf("getUpdates after the conflicts: %v", err)
+	}
+	srv.Fault("setMyCommands", botapitest.BadRequest("BOT_COMMAND_INVALID"))
+	srv.Fault("setMyCommands", botapitest.NotFound())
+	menu := tgbotapi.NewSetMyCommands(tgbotapi.BotCommand{Command: "start", Description: "Mulai"})
+	_, err = bot.Request(menu)
+	if te := apiError(t, err); te.Code != 400 || te.Message != "Bad Request: BOT_COMMAND_INVALID" {
+		t.Fatalf("bad request: %+v", te)
+	}
+	_, err = bot.Request(menu)
+	if te := apiError(t, err); te.Code != 404 || te.Message != "Not Found" {
+		t.Fatalf("not found: %+v", te)
+	}
 	if srv.PendingFaults() != 0 {
 		t.Fatalf("faults left: %d", srv.PendingFaults())
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -291,20 +292,32 @@ func (s *Server) sendChatAction(_ *http.Request, p params) (any, error) {
 	return true, nil
 }
 
-// commandsKey identifies a command menu by scope type and language.
+// commandsKey identifies a command menu by scope and language: the scope
+// type, with ":<chat_id>" (and ":<user_id>") for chat-scoped menus.
 func commandsKey(p params) string {
 	var scope struct {
-		Type string `json:"type"`
+		Type   string          `json:"type"`
+		ChatID json.RawMessage `json:"chat_id"`
+		UserID int64           `json:"user_id"`
 	}
 	_ = json.Unmarshal([]byte(p.str("scope")), &scope)
 	if scope.Type == "" {
 		scope.Type = "default"
 	}
-	return scope.Type + "/" + p.str("language_code")
+	key := scope.Type
+	if len(scope.ChatID) > 0 {
+		key += ":" + strings.Trim(string(scope.ChatID), `"`)
+	}
+	if scope.UserID != 0 {
+		key += ":" + strconv.FormatInt(scope.UserID, 10)
+	}
+	return key + "/" + p.str("language_code")
 }
 
-// Commands returns the command menu set for a scope type ("default",
-// "all_private_chats", ...) and language code ("" for all languages).
+// Commands returns the command menu set for a scope ("default",
+// "all_private_chats", ..., "chat:<chat_id>" for one chat's menu,
+// "chat_member:<chat_id>:<user_id>") and language code ("" for all
+// languages).
 func (s *Server) Commands(scope, languageCode string) []BotCommand {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -162,6 +163,21 @@ func TestUploadsAndCommands(t *testing.T) {
 	_, err = bot.Request(tgbotapi.NewSetMyCommands(tgbotapi.BotCommand{Command: "Bad-Cmd", Description: "x"}))
 	if te := apiError(t, err); !strings.Contains(te.Message, "BOT_COMMAND_INVALID") {
 		t.Fatalf("bad command: %q", te.Message)
+	}
+	// One chat's own menu does not replace another chat's.
+	for _, chat := range []int64{3, 4} {
+		c := tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(chat),
+			tgbotapi.BotCommand{Command: "peran" + strconv.FormatInt(chat, 10), Description: "Peran saya"})
+		if _, err := bot.Request(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := srv.Commands("chat:3", ""); len(got) != 1 || got[0].Command != "peran3" {
+		t.Fatalf("chat 3 menu %+v", got)
+	}
+	got, err := bot.GetMyCommandsWithConfig(tgbotapi.NewGetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(4)))
+	if err != nil || len(got) != 1 || got[0].Command != "peran4" {
+		t.Fatalf("getMyCommands for chat 4 = %+v, %v", got, err)
 	}
 }
 

@@ -5,8 +5,8 @@
 // go-telegram-bot-api client, or any other, can be pointed at it with
 // tgbotapi.NewBotAPIWithAPIEndpoint(token, srv.Endpoint()). It keeps the
 // update queue (long polling or webhook delivery), records every request and
-// every message the bot sends, can be scripted to fail (429, 403, migrate,
-// slow, dropped or timed-out responses), and offers simulated users whose
+// every message the bot sends, can be scripted to fail (429, 403, 409, 400,
+// 404, migrate, slow, dropped or timed-out responses), and offers simulated users whose
 // helpers read like a person using Telegram:
 //
 //	srv := botapitest.New(botapitest.Options{})
@@ -47,8 +47,9 @@
 //     parsing, captions ≤ 1024, callback_data 1..64 bytes, HTML and
 //     MarkdownV2 syntax; edits answer "message is not modified" when
 //     nothing changes; a callback query can be answered once.
-//   - Fault scripts the next answers of a method (429, 403, migrate, 500,
-//     slow, dropped connection, applied-then-timed-out); Requests records
+//   - Fault scripts the next answers of a method (429, 403, 409 conflict,
+//     400, 404, migrate, 500, slow, dropped connection,
+//     applied-then-timed-out), getUpdates and setMyCommands included; Requests records
 //     every request with its parameters, arrival time and status.
 //
 // The package uses only the standard library.

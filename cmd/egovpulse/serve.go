@@ -171,11 +171,19 @@ func (s *service) readyz(w http.ResponseWriter, r *http.Request) {
 // finish in-flight ones, drain the sender, close storage.
 func (s *service) run(ctx context.Context, ln net.Listener) error {
 	defer s.close()
+	// ctx also ends when polling fails, so the background menu
+	// registration stops with the rest.
+	ctx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
 	webhook := ""
 	if s.cfg.TelegramMode == config.ModeWebhook {
 		webhook = s.cfg.WebhookPublicURL
 	}
-	if err := bot.Register(s.api, webhook, s.cfg.WebhookSecret, s.log); err != nil {
+	// The webhook (or its removal, for polling) must be in place before
+	// serving; the command menus follow in the background.
+	hook := bot.WebhookSettings{URL: webhook, Secret: s.cfg.WebhookSecret, Token: s.cfg.TelegramToken}
+	menusDone, err := bot.Register(ctx, s.api, bot.Menus(s.cfg.AdminTelegramIDs, nil), hook, bot.RegisterOptions{Logger: s.log})
+	if err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
@@ -187,7 +195,7 @@ func (s *service) run(ctx context.Context, ln net.Listener) error {
 		if webhook == "" {
 			s.log.Info("polling for updates")
 			if err := s.bot.Poll(ctx, s.api, bot.PollOptions{Redact: s.cfg.Redact}); err != nil {
-				errc <- err
+				errc <- pollError(err)
 			}
 		}
 	}()
@@ -201,17 +209,21 @@ func (s *service) run(ctx context.Context, ln net.Listener) error {
 		_ = s.bot.Run(botCtx)
 	}()
 	s.log.Info("egovpulse serving", "addr", ln.Addr().String(), "mode", s.cfg.TelegramMode, "database", s.cfg.Database.String())
-	var err error
 	select {
 	case <-ctx.Done():
 	case err = <-errc:
 	}
+	stopRun()
 	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if serr := srv.Shutdown(shutdown); serr != nil {
 		s.log.Warn("http shutdown", "error", serr)
 	}
 	<-pollDone
+	select {
+	case <-menusDone:
+	case <-shutdown.Done():
+	}
 	if jerr := s.jobs.Shutdown(shutdown); jerr != nil {
 		s.log.Warn("jobs shutdown", "error", jerr)
 	}
@@ -221,6 +233,16 @@ func (s *service) run(ctx context.Context, ln net.Listener) error {
 	s.log.Info("egovpulse stopped")
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
+	}
+	return err
+}
+
+// pollError explains a polling conflict: what it means and what to do.
+func pollError(err error) error {
+	if errors.Is(err, bot.ErrPollConflict) {
+		return fmt.Errorf("%w.\nOnly one process may poll a bot token. Stop the other `egovpulse serve` (or whatever "+
+			"else polls this token), or run every replica with TELEGRAM_MODE=webhook and one WEBHOOK_PUBLIC_URL "+
+			"(also if another process set a webhook on purpose)", err)
 	}
 	return err
 }

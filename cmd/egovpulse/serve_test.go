@@ -200,6 +200,21 @@ func killMySQLURL(t *testing.T, dsn string) string {
 	return u.String()
 }
 
+// serveEmulator starts an emulator (update ids from a random start) for a
+// serve under test, and picks a random resident id, so that runs on one
+// database or Redis never meet.
+func serveEmulator(t *testing.T) (*botapitest.Server, int64) {
+	t.Helper()
+	emu := botapitest.New(botapitest.Options{RandomFirstUpdateID: true})
+	if _, err := emu.Listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(emu.Close)
+	var rnd [4]byte
+	_, _ = rand.Read(rnd[:])
+	return emu, 100000 + int64(binary.BigEndian.Uint32(rnd[:])%1000000000)
+}
+
 // killCleanRedis removes the keys the binary (prefix "egovpulse:") wrote
 // for one chat.
 func killCleanRedis(t *testing.T, redisURL string, chatID int64) {
@@ -216,14 +231,7 @@ func killCleanRedis(t *testing.T, redisURL string, chatID int64) {
 }
 
 func killMidBatch(t *testing.T, bin string, b storagetest.Backend, databaseURL, redisURL string) {
-	emu := botapitest.New(botapitest.Options{RandomFirstUpdateID: true})
-	if _, err := emu.Listen("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emu.Close)
-	var rnd [4]byte
-	_, _ = rand.Read(rnd[:])
-	userID := 100000 + int64(binary.BigEndian.Uint32(rnd[:])%1000000000)
+	emu, userID := serveEmulator(t)
 	if redisURL != "" {
 		killCleanRedis(t, redisURL, userID)
 	}
