@@ -98,7 +98,7 @@ func chat(ctx context.Context, env *environment, args []string, emu *botapitest.
 
 	printBanner(env.stdout, f, cfg)
 	u := emu.User(chatUserID, botapitest.WithFirstName("Warga"), botapitest.WithLanguage(f.lang))
-	t := &terminal{emu: emu, user: u, out: env.stdout, seen: map[int]int{}}
+	t := &terminal{emu: emu, user: u, out: env.stdout, seen: map[int]int{}, echo: !interactive(env.stdin)}
 	fmt.Fprintf(env.stdout, "\n> %s\n", start)
 	u.Send(start)
 	return t.loop(ctx, env.stdin)
@@ -201,6 +201,19 @@ type terminal struct {
 	// answers: the keyboard has a button that answers the question, not
 	// only navigation (Skip, « Back); only then does a number press one.
 	answers bool
+	// echo shows each input line in the transcript (piped input, which
+	// the terminal does not show by itself).
+	echo bool
+}
+
+// interactive reports whether r is a terminal the user types into.
+func interactive(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // quietAfterInput is how long the bot must stay silent after an input
@@ -265,6 +278,9 @@ func (t *terminal) loop(ctx context.Context, in io.Reader) error {
 // a question that wants a number (only Skip and « Back under it), a typed
 // number is the answer.
 func (t *terminal) input(line string) {
+	if t.echo && line != "" {
+		fmt.Fprintf(t.out, "\n> %s\n", line)
+	}
 	if n, err := strconv.Atoi(line); err == nil && t.answers && n >= 1 && n <= len(t.keys) {
 		if err := t.user.PressIn(t.kbID, t.keys[n-1].Text); err != nil {
 			fmt.Fprintf(t.out, "(could not press %d: %v)\n", n, err)
