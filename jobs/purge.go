@@ -34,7 +34,8 @@ const (
 	DefaultPurgeBatch = 1000
 )
 
-// Purger deletes old rows of the processed-update ledger. It is what the
+// Purger deletes old rows of the processed-update ledger and the dead
+// letters as old. It is what the
 // daily job and `egovpulse purge` call.
 type Purger struct {
 	Store *storage.Store
@@ -52,13 +53,16 @@ type Purger struct {
 
 // PurgeResult says what one purge run did.
 type PurgeResult struct {
-	Job       string        `json:"job"`
-	PeriodKey string        `json:"period_key"`
-	Skipped   string        `json:"skipped,omitempty"` // why nothing ran; "" when it ran
-	Before    time.Time     `json:"before,omitzero"`   // ids processed before this were deleted
-	Deleted   int64         `json:"deleted"`
-	Batches   int           `json:"batches"`
-	Duration  time.Duration `json:"duration"`
+	Job       string    `json:"job"`
+	PeriodKey string    `json:"period_key"`
+	Skipped   string    `json:"skipped,omitempty"` // why nothing ran; "" when it ran
+	Before    time.Time `json:"before,omitzero"`   // ids processed before this were deleted
+	Deleted   int64     `json:"deleted"`
+	Batches   int       `json:"batches"`
+	// DeadLetters counts the dead_letters rows purged with the ledger
+	// (they hold the sender's Telegram id, so they are kept no longer).
+	DeadLetters int64         `json:"dead_letters"`
+	Duration    time.Duration `json:"duration"`
 }
 
 // Daily runs the daily purge under the local day of now: once per day
@@ -116,6 +120,9 @@ func (p *Purger) run(ctx context.Context, job, key string, lock bool) (PurgeResu
 			break
 		}
 	}
+	if res.DeadLetters, err = p.Store.PurgeDeadLetters(ctx, res.Before); err != nil {
+		return res, fmt.Errorf("%s %s: %w", job, key, err)
+	}
 	res.Duration = p.now().Sub(started)
 	details, _ := json.Marshal(res)
 	err = p.Store.RecordJobRun(ctx, storage.JobRun{Job: job, PeriodKey: key, StartedAt: started,
@@ -126,7 +133,7 @@ func (p *Purger) run(ctx context.Context, job, key string, lock bool) (PurgeResu
 		return res, fmt.Errorf("%s %s: %w", job, key, err)
 	}
 	p.logger().Info("job run", "job", job, "period", key, "before", res.Before,
-		"deleted", res.Deleted, "batches", res.Batches, "duration", res.Duration)
+		"deleted", res.Deleted, "batches", res.Batches, "dead_letters", res.DeadLetters, "duration", res.Duration)
 	return res, nil
 }
 

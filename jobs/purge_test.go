@@ -66,6 +66,13 @@ func TestDailyPurgeDeletesIdsOlderThan8DaysOncePerDay(t *testing.T) {
 		l.applied(3, now.Add(-eight-time.Millisecond))
 		l.applied(4, now.Add(-eight+time.Hour)) // 7 days 23 h: kept
 		l.applied(5, now.Add(-time.Minute))
+		for id, at := range map[int64]time.Time{90: now.Add(-9 * 24 * time.Hour), 91: now.Add(-time.Hour)} {
+			l.clock.Set(at)
+			f := storage.UpdateFailure{UpdateID: id, ChatID: 7, UserID: 7, Update: []byte(`{"update_id":1}`), Error: "boom"}
+			if _, _, err := l.st.RecordFailure(ctx, f, 5); err != nil {
+				t.Fatal(err)
+			}
+		}
 		clk := testkit.NewClock(now)
 		p := &jobs.Purger{Store: l.st, Locker: session.NewMemory(clk.Now), Now: clk.Now, Location: loc, Batch: 2}
 
@@ -75,6 +82,13 @@ func TestDailyPurgeDeletesIdsOlderThan8DaysOncePerDay(t *testing.T) {
 		}
 		if got := l.ids(); !slices.Equal(got, []int64{4, 5}) {
 			t.Fatalf("after the purge the ledger holds %v, want [4 5]", got)
+		}
+		if res.DeadLetters != 1 {
+			t.Errorf("first run purged %d dead letters, want the one older than 8 days", res.DeadLetters)
+		}
+		var left []int64
+		if err := l.b.RawDB(t).Raw("SELECT update_id FROM dead_letters").Scan(&left).Error; err != nil || !slices.Equal(left, []int64{91}) {
+			t.Errorf("dead letters left %v, %v; want [91]", left, err)
 		}
 
 		// Later the same day (another replica, a restart): nothing runs,
