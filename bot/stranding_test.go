@@ -6,13 +6,10 @@ import (
 	"testing"
 	"time"
 
-	mysqldrv "github.com/go-sql-driver/mysql"
-
 	"github.com/kotasolok/egovpulse/bot"
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/bot/session/sessiontest"
 	"github.com/kotasolok/egovpulse/internal/testkit"
-	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/storage/storagetest"
 	"github.com/kotasolok/egovpulse/survey"
 )
@@ -153,17 +150,7 @@ func TestDeadTurnHolderHoldsTheChatOnlyForItsLease(t *testing.T) {
 func TestCommitAcknowledgementLost(t *testing.T) {
 	back := storagetest.MySQLBackend(t)
 	e := newEnv(t, "mysql", back, sessiontest.Redis(t), func() {})
-	cfg, err := mysqldrv.ParseDSN(back.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := newTCPProxy(t, cfg.Addr)
-	cfg.Addr = proxy.addr()
-	proxied, err := storage.Open(context.Background(), storage.DriverMySQL, cfg.FormatDSN(), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = proxied.Close() })
+	proxied, proxy := proxiedStore(t, back)
 	direct := e.store
 	e.store = proxied
 	rg := newRig(t, e, nil)
