@@ -171,6 +171,21 @@ func proxiedStore(t *testing.T, back storagetest.Backend) (*storage.Store, *tcpP
 	return st, proxy
 }
 
+// proxiedWebhookRig is a webhook bot on MySQL (through a TCP proxy the
+// test cuts) and Redis; the env's own store reads MySQL directly.
+func proxiedWebhookRig(t *testing.T) (*env, *rig, *tcpProxy) {
+	t.Helper()
+	back := storagetest.MySQLBackend(t)
+	e := newEnv(t, "mysql", back, sessiontest.Redis(t), func() {})
+	proxied, proxy := proxiedStore(t, back)
+	direct := e.store
+	e.store = proxied
+	rg := newRig(t, e, nil)
+	rg.webhook()
+	e.store = direct
+	return e, rg, proxy
+}
+
 func (p *tcpProxy) restore() {
 	p.mu.Lock()
 	p.down = false
@@ -182,15 +197,7 @@ func (p *tcpProxy) restore() {
 // emulator redelivers, and once the database is back each answer is applied
 // once; no reply during the outage claims anything was saved.
 func TestDatabaseOutageDuringWebhookDelivery(t *testing.T) {
-	back := storagetest.MySQLBackend(t)
-	r := sessiontest.Redis(t)
-	e := newEnv(t, "mysql", back, r, func() {})
-	proxied, proxy := proxiedStore(t, back)
-	direct := e.store
-	e.store = proxied
-	rg := newRig(t, e, nil)
-	rg.webhook()
-	e.store = direct
+	e, rg, proxy := proxiedWebhookRig(t)
 
 	u := rg.emu.User(7004)
 	w, _, _ := firstQuestion(t, e, u, "ktp")

@@ -8,9 +8,7 @@ import (
 
 	"github.com/kotasolok/egovpulse/bot"
 	"github.com/kotasolok/egovpulse/bot/botapitest"
-	"github.com/kotasolok/egovpulse/bot/session/sessiontest"
 	"github.com/kotasolok/egovpulse/internal/testkit"
-	"github.com/kotasolok/egovpulse/storage/storagetest"
 	"github.com/kotasolok/egovpulse/survey"
 )
 
@@ -148,14 +146,7 @@ func TestDeadTurnHolderHoldsTheChatOnlyForItsLease(t *testing.T) {
 // update is not confirmed and comes again: the answer is stored once and
 // the resident gets the next question.
 func TestCommitAcknowledgementLost(t *testing.T) {
-	back := storagetest.MySQLBackend(t)
-	e := newEnv(t, "mysql", back, sessiontest.Redis(t), func() {})
-	proxied, proxy := proxiedStore(t, back)
-	direct := e.store
-	e.store = proxied
-	rg := newRig(t, e, nil)
-	rg.webhook()
-	e.store = direct
+	e, rg, proxy := proxiedWebhookRig(t)
 
 	u := rg.emu.User(7104)
 	w, _, q := firstQuestion(t, e, u, "ktp")
@@ -191,7 +182,7 @@ func TestCommitAcknowledgementLost(t *testing.T) {
 	if got, want := openAnswers(t, e, u.ID(), "skm")[q.Name], answerValues(reference(t, w.def, "7").Answers)[q.Name]; got != want {
 		t.Errorf("%s stored %q, want %q", q.Name, got, want)
 	}
-	if n := countRows(t, back.RawDB(t), "SELECT COUNT(*) FROM processed_updates WHERE update_id = ?", id); n != 1 {
+	if n := countRows(t, e.backend.RawDB(t), "SELECT COUNT(*) FROM processed_updates WHERE update_id = ?", id); n != 1 {
 		t.Errorf("update recorded %d times", n)
 	}
 }

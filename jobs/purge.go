@@ -93,11 +93,7 @@ func (p *Purger) Manual(ctx context.Context) (PurgeResult, error) {
 // half-way deleted only rows that were due; the next run finishes.
 func (p *Purger) run(ctx context.Context, job, key string, lock bool) (PurgeResult, error) {
 	res := PurgeResult{Job: job, PeriodKey: key}
-	var locker Locker
-	if lock {
-		locker = p.Locker
-	}
-	release, skip, err := claimRun(ctx, locker, p.Store, job, key, p.LockWait, p.LockTTL, p.logger())
+	release, skip, err := claimRun(ctx, p.Locker, lock, p.Store, job, key, p.LockWait, p.LockTTL, p.logger())
 	if err != nil || skip != "" {
 		res.Skipped = skip
 		return res, err

@@ -180,11 +180,7 @@ type computeFunc func(ctx context.Context, res *RunResult) (scoring.RecomputeRes
 // commit the snapshots with the job_runs row.
 func (s *Scorer) run(ctx context.Context, job, key string, lock bool, compute computeFunc) (RunResult, error) {
 	res := RunResult{Job: job, PeriodKey: key}
-	var locker Locker
-	if lock {
-		locker = s.Locker
-	}
-	release, skip, err := claimRun(ctx, locker, s.Store, job, key, s.LockWait, s.LockTTL, s.logger())
+	release, skip, err := claimRun(ctx, s.Locker, lock, s.Store, job, key, s.LockWait, s.LockTTL, s.logger())
 	if err != nil || skip != "" {
 		res.Skipped = skip
 		return res, err
@@ -218,13 +214,13 @@ type runChecker interface {
 	JobRunExists(ctx context.Context, job, periodKey string) (bool, error)
 }
 
-// claimRun starts a run of job for a period: it takes the job's lock (when
-// locker is set; see takeLock) and checks the period has no job_runs row
+// claimRun starts a run of job for a period: it takes the job's lock (with
+// lock and a locker; see takeLock) and checks the period has no job_runs row
 // yet. A non-empty skip says why the run does not go ahead; otherwise the
 // caller runs and calls release when done.
-func claimRun(ctx context.Context, locker Locker, store runChecker, job, key string, wait, ttl time.Duration, log *slog.Logger) (release func(), skip string, err error) {
+func claimRun(ctx context.Context, locker Locker, lock bool, store runChecker, job, key string, wait, ttl time.Duration, log *slog.Logger) (release func(), skip string, err error) {
 	release = func() {}
-	if locker != nil {
+	if lock && locker != nil {
 		unlock, skip := takeLock(ctx, locker, job+":"+key, wait, ttl, log)
 		if skip != "" {
 			return nil, skip, nil
