@@ -64,7 +64,6 @@ var (
 	txtDeleted        = msg{"Data Anda sudah dihapus. Terima kasih telah berpartisipasi.", "Your data has been deleted. Thank you for taking part."}
 	txtDeleteKept     = msg{"Data Anda tidak dihapus.", "Your data was not deleted."}
 	txtNoData         = msg{"Tidak ada data tentang Anda yang tersimpan.", "No data about you is stored."}
-	txtStopped        = msg{"Terima kasih.", "Thank you."}
 	txtHelpTitle      = msg{"Perintah:", "Commands:"}
 	txtNotAllowed     = msg{"Maaf, perintah ini hanya untuk petugas yang berwenang.", "Sorry, this command is only for authorised staff."}
 	txtUnknownOPD     = msg{"Kode perangkat daerah %q tidak dikenal. Mohon periksa tautan dari Diskominfo.", "Office code %q is unknown. Please check the link from Diskominfo."}

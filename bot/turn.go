@@ -152,9 +152,6 @@ func (t *turn) prompt() error {
 	return nil
 }
 
-// expired tells the user a button is no longer valid.
-func (t *turn) expired() { t.cbToast = txtExpired.in(t.lang()) }
-
 // enter switches to a side stage (language, delete) that returns to the
 // current one afterwards.
 func (t *turn) enter(s stage) {
