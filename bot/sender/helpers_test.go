@@ -20,17 +20,35 @@ import (
 var tokenRe = regexp.MustCompile(`\d+:[A-Za-z0-9_-]{30,}`)
 
 // env is an emulator, the real client connected to it over HTTP, and a
-// buffer that collects the sender's logs.
+// buffer that collects the sender's logs; with a fake clock, the emulator
+// and the env's senders share it.
 type env struct {
-	emu  *botapitest.Server
-	api  *tgbotapi.BotAPI
-	logs *testkit.SyncBuffer
+	emu   *botapitest.Server
+	api   *tgbotapi.BotAPI
+	logs  *testkit.SyncBuffer
+	clock *fakeClock // nil: real time
 }
 
 // newEnv starts an emulator and connects the client with an HTTP timeout.
 func newEnv(tb testing.TB, timeout time.Duration) *env {
 	tb.Helper()
-	emu := botapitest.New(botapitest.Options{})
+	return startEnv(tb, timeout, nil)
+}
+
+// newClockEnv is newEnv on a fake clock: the emulator stamps requests with
+// it and the env's senders wait on it.
+func newClockEnv(tb testing.TB, clock *fakeClock) *env {
+	tb.Helper()
+	return startEnv(tb, 5*time.Second, clock)
+}
+
+func startEnv(tb testing.TB, timeout time.Duration, clock *fakeClock) *env {
+	tb.Helper()
+	var opts botapitest.Options
+	if clock != nil {
+		opts.Now = clock.Now
+	}
+	emu := botapitest.New(opts)
 	if _, err := emu.Listen(""); err != nil {
 		tb.Fatalf("emulator Listen: %v", err)
 	}
@@ -39,17 +57,24 @@ func newEnv(tb testing.TB, timeout time.Duration) *env {
 	if err != nil {
 		tb.Fatalf("client: %v", err)
 	}
-	return &env{emu: emu, api: api, logs: &testkit.SyncBuffer{}}
+	return &env{emu: emu, api: api, logs: &testkit.SyncBuffer{}, clock: clock}
 }
 
-// sender builds a Sender on the env's client; it is closed at cleanup.
+// sender builds a Sender on the env's client (and clock); it is closed at
+// cleanup, after a held clock is released.
 func (e *env) sender(tb testing.TB, opts sender.Options) *sender.Sender {
 	tb.Helper()
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
+	if e.clock != nil && opts.Now == nil && opts.Sleep == nil {
+		opts.Now, opts.Sleep = e.clock.Now, e.clock.Sleep
+	}
 	s := sender.New(e.api, opts)
 	tb.Cleanup(func() { _ = s.Close(context.Background()) })
+	if e.clock != nil {
+		tb.Cleanup(e.clock.release) // runs first: a held sleeper would stall Close
+	}
 	return s
 }
 

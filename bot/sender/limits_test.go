@@ -15,19 +15,10 @@ import (
 	"github.com/kotasolok/egovpulse/bot/sender"
 )
 
-// span returns the time between the first and the last request.
-func span(reqs []botapitest.Request) time.Duration {
-	times := make([]time.Time, len(reqs))
-	for i, r := range reqs {
-		times[i] = r.Time
-	}
-	slices.SortFunc(times, time.Time.Compare)
-	return times[len(times)-1].Sub(times[0])
-}
-
 func TestProactiveMessagesHeldToGlobalRate(t *testing.T) {
 	const n = 200
-	e := newEnv(t, 5*time.Second)
+	clock := newFakeClock()
+	e := newClockEnv(t, clock)
 	users := make([]int64, n)
 	for i := range users {
 		users[i] = e.emu.User(int64(1000 + i)).ID()
@@ -39,34 +30,59 @@ func TestProactiveMessagesHeldToGlobalRate(t *testing.T) {
 		replies.Enqueue(text(id, "balasan"))
 	}
 	mustClose(t, replies)
-	if d := span(e.emu.Requests()[1:]); d > time.Second {
-		t.Errorf("%d replies took %v; the global rate must not apply to replies", n, d)
+	if len(e.emu.Requests()) != n+1 { // and getMe
+		t.Fatalf("%d requests, want %d replies", len(e.emu.Requests())-1, n)
+	}
+	if k := clock.sleepCount(); k != 0 {
+		t.Errorf("%d replies waited %d times; the global rate must not apply to replies", n, k)
 	}
 
-	start := time.Now()
+	// Held, the clock shows each proactive message's wait before any ends:
+	// at 100 per second with a burst of 1, one goes at once and the k-th
+	// other waits k × 10 ms.
+	clock.hold()
 	broadcast := e.sender(t, opts)
 	for _, id := range users {
 		broadcast.Enqueue(proactive(id))
 	}
-	mustClose(t, broadcast)
-	reqs := e.emu.RequestsSince(start)
-	if len(reqs) != n {
-		t.Fatalf("%d broadcast requests, want %d", len(reqs), n)
+	ends := clock.awaitSleepers(t, n-1)
+	for k, end := range ends {
+		if want := at(time.Duration(k+1) * 10 * time.Millisecond); !near(end, want) {
+			t.Errorf("proactive wait %d ends at +%v, want +%v", k+1, end.Sub(clockStart), want.Sub(clockStart))
+		}
 	}
-	want := time.Duration(n-1) * time.Second / 100
-	if d := span(reqs); d < want*95/100 {
-		t.Errorf("%d proactive messages at 100/s took %v, want at least %v", n, d, want)
+	sent := func() int { return len(e.emu.Requests()) - (n + 1) }
+	eventually(t, "the first proactive message sent", func() bool { return sent() >= 1 })
+	if got := sent(); got != 1 {
+		t.Errorf("%d proactive messages sent before any wait ended, want 1", got)
+	}
+	clock.release()
+	mustClose(t, broadcast)
+	if got := sent(); got != n {
+		t.Fatalf("%d broadcast requests, want %d", got, n)
 	}
 }
 
 func TestProactiveRateLimitPausesTheBroadcast(t *testing.T) {
-	e := newEnv(t, 5*time.Second)
+	clock := newFakeClock()
+	clock.hold()
+	e := newClockEnv(t, clock)
 	a, b := e.emu.User(1301), e.emu.User(1302)
 	e.emu.Fault("sendMessage", botapitest.TooManyRequests(1).ForChat(a.ID()))
 	s := e.sender(t, fast())
 	s.Enqueue(proactive(a.ID()))
-	time.Sleep(100 * time.Millisecond) // A's 429 has been answered
+	// A waits out its 429; the broadcast pause is set before that wait.
+	if ends := clock.awaitSleepers(t, 1); !ends[0].Equal(at(time.Second)) {
+		t.Errorf("A waits until +%v, want retry_after (1 s)", ends[0].Sub(clockStart))
+	}
 	s.Enqueue(proactive(b.ID()))
+	if ends := clock.awaitSleepers(t, 2); !ends[0].Equal(at(time.Second)) || !ends[1].Equal(at(time.Second)) {
+		t.Errorf("waits end at %v, want A and B both held to +1s", ends)
+	}
+	if n := len(e.requests("sendMessage", b.ID())); n != 0 {
+		t.Errorf("%d proactive requests to B during the flood pause, want 0", n)
+	}
+	clock.release()
 	mustClose(t, s)
 	reqA, reqB := e.requests("sendMessage", a.ID()), e.requests("sendMessage", b.ID())
 	if len(reqA) != 2 || len(reqB) != 1 {
@@ -78,7 +94,7 @@ func TestProactiveRateLimitPausesTheBroadcast(t *testing.T) {
 }
 
 func TestGroupsLimitedPerMinute(t *testing.T) {
-	e := newEnv(t, 5*time.Second)
+	e := newClockEnv(t, newFakeClock())
 	g := e.emu.Group(-1401, "Grup OPD")
 	// 1,200 per minute is 20 per second; burst min(PerChatBurst, ...) = 2.
 	s := e.sender(t, sender.Options{PerChatRate: 1000, PerChatBurst: 2, GroupPerMinute: 1200})
@@ -90,13 +106,22 @@ func TestGroupsLimitedPerMinute(t *testing.T) {
 	if len(reqs) != 12 {
 		t.Fatalf("%d requests, want 12", len(reqs))
 	}
-	if d, want := span(reqs), 10*50*time.Millisecond; d < want*9/10 {
-		t.Errorf("12 group messages took %v, want at least ~%v", d, want)
+	for k, r := range reqs {
+		want := clockStart
+		if k >= 2 {
+			want = at(time.Duration(k-1) * 50 * time.Millisecond)
+		}
+		if !near(r.Time, want) {
+			t.Errorf("group message %d sent at +%v, want +%v (2 at once, then one every 50 ms)",
+				k, r.Time.Sub(clockStart), want.Sub(clockStart))
+		}
 	}
 }
 
 func TestCallbackAnswerDoesNotWaitForPacing(t *testing.T) {
-	e := newEnv(t, 5*time.Second)
+	clock := newFakeClock()
+	clock.hold()
+	e := newClockEnv(t, clock)
 	u := e.emu.User(1501)
 	kb := tgbotapi.NewMessage(u.ID(), "Bagaimana pelayanan kami?")
 	kb.ReplyMarkup = tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
@@ -104,32 +129,40 @@ func TestCallbackAnswerDoesNotWaitForPacing(t *testing.T) {
 	if _, err := e.api.Send(kb); err != nil {
 		t.Fatalf("keyboard: %v", err)
 	}
-	for _, label := range []string{"Sangat baik", "Baik"} {
+	for _, label := range []string{"Sangat baik", "Baik", "Baik"} {
 		if err := u.Press(label); err != nil {
 			t.Fatalf("Press: %v", err)
 		}
 	}
 	cbs := u.CallbackAnswers()
 	s := e.sender(t, sender.Options{PerChatRate: 4, PerChatBurst: 1})
-	for _, w := range numbered("q", 4) { // about 750 ms of pacing queued
+	for _, w := range numbered("q", 4) {
 		s.Enqueue(text(u.ID(), w))
 	}
-	start := time.Now()
-	if _, err := s.Send(context.Background(), sender.AnswerCallback(cbs[0].QueryID, "Tersimpan")); err != nil {
-		t.Fatalf("answer: %v", err)
-	}
-	if d := time.Since(start); d > 300*time.Millisecond {
-		t.Errorf("the callback answer waited %v behind the chat's queue", d)
-	}
-	s.Enqueue(sender.AnswerCallback(cbs[1].QueryID, ""))
-	mustClose(t, s)
-	for i, cb := range u.CallbackAnswers() {
-		if !cb.Answered {
-			t.Errorf("callback %d not answered", i)
+	// q00 went; q01 waits 250 ms for its token and the clock stands still,
+	// so nothing behind the chat's pacing can go until it is released.
+	clock.awaitSleepers(t, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
+	defer cancel()
+	for _, cb := range cbs[:2] { // more than any burst: answers are not paced at all
+		if _, err := s.Send(ctx, sender.AnswerCallback(cb.QueryID, "Tersimpan")); err != nil {
+			t.Fatalf("answer while the chat's messages wait for pacing: %v", err)
 		}
 	}
+	s.Enqueue(sender.AnswerCallback(cbs[2].QueryID, ""))
+	eventually(t, "every callback answered", func() bool {
+		return !slices.ContainsFunc(u.CallbackAnswers(), func(a botapitest.CallbackAnswer) bool { return !a.Answered })
+	})
+	if got := texts(u.Messages()[1:]); !slices.Equal(got, []string{"q00"}) {
+		t.Errorf("while paced the chat has %q, want only q00", got)
+	}
+	clock.release()
+	mustClose(t, s)
 	if got := texts(u.Messages()[1:]); !slices.Equal(got, numbered("q", 4)) {
 		t.Errorf("queued messages %q", got)
+	}
+	if clock.sleepCount() != 3 {
+		t.Errorf("%d waits, want 3 (q01..q03; none for the answers)", clock.sleepCount())
 	}
 }
 
@@ -194,16 +227,30 @@ func TestCloseGivesUpAtDeadline(t *testing.T) {
 }
 
 func TestSendHonoursContext(t *testing.T) {
-	e := newEnv(t, 5*time.Second)
+	clock := newFakeClock()
+	clock.hold()
+	e := newClockEnv(t, clock)
 	u := e.emu.User(1701)
 	s := e.sender(t, sender.Options{PerChatRate: 2, PerChatBurst: 1})
 	s.Enqueue(text(u.ID(), "pertama"))
-	s.Enqueue(text(u.ID(), "kedua")) // waits ~500 ms for its token
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	if _, err := s.Send(ctx, text(u.ID(), "ketiga")); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Send = %v, want the deadline", err)
+	s.Enqueue(text(u.ID(), "kedua")) // waits 500 ms for its token
+	clock.awaitSleepers(t, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Send(ctx, text(u.ID(), "ketiga")) // queued behind kedua
+		done <- err
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Send = %v, want the context's error", err)
+		}
+	case <-time.After(hangGuard):
+		t.Fatal("Send still waits in the queue after its context ended")
 	}
+	clock.release()
 	mustClose(t, s)
 	if got := texts(u.Messages()); !slices.Equal(got, []string{"pertama", "kedua"}) {
 		t.Errorf("chat has %q; the cancelled message must not be sent", got)

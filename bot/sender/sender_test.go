@@ -10,7 +10,6 @@ import (
 
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/bot/sender"
-	"github.com/kotasolok/egovpulse/internal/testkit"
 )
 
 func TestEnqueueKeepsEachChatInOrder(t *testing.T) {
@@ -46,7 +45,7 @@ func TestPacingAfterBurst(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, 5*time.Second)
+			e := newClockEnv(t, newFakeClock())
 			u := e.emu.User(int64(110 + i))
 			s := e.sender(t, tt.opts)
 			for _, w := range numbered("m", tt.n) {
@@ -57,21 +56,28 @@ func TestPacingAfterBurst(t *testing.T) {
 			if len(reqs) != tt.n {
 				t.Fatalf("%d requests, want %d", len(reqs), tt.n)
 			}
-			first := reqs[0].Time
-			if d := reqs[tt.burst-1].Time.Sub(first); d > tt.interval/2+30*time.Millisecond {
-				t.Errorf("the burst of %d took %v; it should go at once", tt.burst, d)
+			// Virtual time: the burst goes at once, then one per interval.
+			for k, r := range reqs {
+				want := clockStart
+				if k >= tt.burst {
+					want = at(time.Duration(k-tt.burst+1) * tt.interval)
+				}
+				if !near(r.Time, want) {
+					t.Errorf("message %d sent at +%v, want +%v (burst %d, then one every %v)",
+						k, r.Time.Sub(clockStart), want.Sub(clockStart), tt.burst, tt.interval)
+				}
 			}
-			paced := time.Duration(tt.n-tt.burst) * tt.interval
-			span := reqs[tt.n-1].Time.Sub(first)
-			if span < paced*9/10 || span > paced+time.Second {
-				t.Errorf("%d messages took %v, want about %v after the burst", tt.n, span, paced)
+			if got := texts(u.Messages()); !slices.Equal(got, numbered("m", tt.n)) {
+				t.Errorf("delivered %q", got)
 			}
 		})
 	}
 }
 
 func TestRateLimitedChatWaitsWhileOthersFlow(t *testing.T) {
-	e := newEnv(t, 5*time.Second)
+	clock := newFakeClock()
+	clock.hold()
+	e := newClockEnv(t, clock)
 	a, b := e.emu.User(201), e.emu.User(202)
 	e.emu.Fault("sendMessage", botapitest.TooManyRequests(1).ForChat(a.ID()))
 	s := e.sender(t, sender.Options{PerChatRate: 20, PerChatBurst: 5})
@@ -83,9 +89,26 @@ func TestRateLimitedChatWaitsWhileOthersFlow(t *testing.T) {
 		res, err = s.Send(context.Background(), text(a.ID(), "untuk A"))
 		done <- err
 	}()
+	if ends := clock.awaitSleepers(t, 1); !ends[0].Equal(at(time.Second)) {
+		t.Errorf("A waits until +%v after its 429, want retry_after (1 s)", ends[0].Sub(clockStart))
+	}
 	for _, w := range numbered("b", 10) {
 		s.Enqueue(text(b.ID(), w))
 	}
+	// B sends its burst of 5, then one every 50 ms, while A still waits:
+	// move the clock to B's wait each time, never as far as A's.
+	for range 5 {
+		ends := clock.awaitSleepers(t, 2)
+		if !ends[1].Equal(at(time.Second)) {
+			t.Fatalf("waits end at %v; A's should end at +1s", ends)
+		}
+		clock.advanceTo(ends[0])
+	}
+	eventually(t, "B's 10 messages delivered", func() bool { return len(b.Messages()) == 10 })
+	if n := len(e.requests("sendMessage", a.ID())); n != 1 {
+		t.Errorf("%d requests to A before its retry_after ended, want only the 429", n)
+	}
+	clock.release()
 	if err := <-done; err != nil {
 		t.Fatalf("Send to A: %v", err)
 	}
@@ -96,18 +119,18 @@ func TestRateLimitedChatWaitsWhileOthersFlow(t *testing.T) {
 		t.Fatalf("requests to A: %+v, want a 429 then one retry", reqA)
 	}
 	if wait := reqA[1].Time.Sub(reqA[0].Time); wait < time.Second {
-		t.Errorf("A was retried after %v, before retry_after (1 s)", wait)
+		t.Errorf("A was retried %v after its 429, before retry_after (1 s)", wait)
 	}
 	msgs := a.Messages()
 	if len(msgs) != 1 || msgs[0].Text != "untuk A" || res.MessageID != msgs[0].ID {
 		t.Errorf("A got %q (result id %d), want the message exactly once", texts(msgs), res.MessageID)
 	}
 	reqB := e.requests("sendMessage", b.ID())
-	if len(reqB) != 10 || len(b.Messages()) != 10 {
-		t.Fatalf("B: %d requests, %d messages, want 10", len(reqB), len(b.Messages()))
+	if len(reqB) != 10 || !slices.Equal(texts(b.Messages()), numbered("b", 10)) {
+		t.Fatalf("B: %d requests, messages %q, want b00..b09", len(reqB), texts(b.Messages()))
 	}
-	if last := reqB[len(reqB)-1].Time; !last.Before(reqA[1].Time) {
-		t.Errorf("B's last message at %v waited for A's retry at %v", last, reqA[1].Time)
+	if last := reqB[len(reqB)-1].Time; !near(last, at(250*time.Millisecond)) {
+		t.Errorf("B's last message went at +%v, want +250ms: A's pause must not hold B", last.Sub(clockStart))
 	}
 	if st := s.Stats(); st.RateLimited != 1 {
 		t.Errorf("stats %+v, want RateLimited 1", st)
@@ -219,29 +242,30 @@ func TestSendPhotoAndDocument(t *testing.T) {
 }
 
 func TestInjectedClockPacesDefaults(t *testing.T) {
-	e := newEnv(t, 5*time.Second)
+	e := newClockEnv(t, newFakeClock())
 	u := e.emu.User(611)
-	start := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
-	clock := testkit.NewClock(start)
-	s := e.sender(t, sender.Options{Now: clock.Now, Sleep: clock.Sleep})
+	s := e.sender(t, sender.Options{})
 	e.emu.Fault("sendMessage", botapitest.TooManyRequests(7).ForChat(u.ID()))
 	began := time.Now()
 	for _, w := range numbered("m", 11) {
 		s.Enqueue(text(u.ID(), w))
 	}
-	mustClose(t, s)
-	if real := time.Since(began); real > 2*time.Second {
-		t.Errorf("took %v of real time with a fake clock", real)
+	mustClose(t, s) // would miss its 10 s deadline if the 13 s below were real
+	t.Logf("13 s of virtual pacing took %v of real time", time.Since(began).Round(time.Millisecond))
+	reqs := e.requests("sendMessage", u.ID())
+	if len(reqs) != 12 || reqs[0].Status != 429 || !reqs[0].Time.Equal(clockStart) {
+		t.Fatalf("%d requests (first %+v), want a 429 at the start then 11", len(reqs), reqs[0])
 	}
 	// m00 is refused with retry_after 7 s; at 7 s the bucket is full again
-	// (5 tokens): m00..m04 go at once, then m05..m10 one a second: 13 s.
-	elapsed := clock.Now().Sub(start)
-	if want := 13 * time.Second; elapsed < want-100*time.Millisecond || elapsed > want+100*time.Millisecond {
-		t.Errorf("fake time advanced %v, want %v", elapsed, want)
-	}
-	reqs := e.requests("sendMessage", u.ID())
-	if len(reqs) != 12 || reqs[0].Status != 429 {
-		t.Errorf("%d requests (first status %d), want a 429 then 11", len(reqs), reqs[0].Status)
+	// (5 tokens): m00..m04 go at once, then m05..m10 one a second, to 13 s.
+	for k, r := range reqs[1:] {
+		want := at(7 * time.Second)
+		if k >= 5 {
+			want = at(time.Duration(7+k-4) * time.Second)
+		}
+		if !near(r.Time, want) {
+			t.Errorf("m%02d sent at +%v, want +%v", k, r.Time.Sub(clockStart), want.Sub(clockStart))
+		}
 	}
 	if got := texts(u.Messages()); !slices.Equal(got, numbered("m", 11)) {
 		t.Errorf("delivered %q", got)

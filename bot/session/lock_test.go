@@ -65,13 +65,13 @@ func TestLockWaitsForContext(t *testing.T) {
 		defer unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), 80*time.Millisecond)
 		defer cancel()
-		start := time.Now()
 		_, err = h.peer(t).Lock(ctx, "job:recompute:2026-Q4", time.Minute)
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("Lock of a held key = %v; want the context's deadline", err)
 		}
-		if waited := time.Since(start); waited < 70*time.Millisecond {
-			t.Fatalf("gave up after %s; want it to wait for the context", waited)
+		// Giving up early with the deadline's error would leave ctx alive.
+		if ctx.Err() == nil {
+			t.Fatalf("Lock gave up (%v) before its context ended; want it to wait for the context", err)
 		}
 		for _, bad := range []struct {
 			key string
