@@ -125,8 +125,12 @@ func (s *Sender) run(q *chatQueue) {
 }
 
 // next pops the chat's next item, waiting while the queue is idle; it
-// returns nil when the queue was reaped.
+// returns nil when the queue was reaped: at Close, or once it stayed empty
+// for IdleTimeout (on Options.Now) and no 429 pause is pending. A wake
+// left over from an item already taken does not reap it early, which would
+// forget the tokens spent.
 func (s *Sender) next(q *chatQueue) *item {
+	var idleSince time.Time
 	for {
 		s.mu.Lock()
 		if len(q.items) > 0 {
@@ -138,7 +142,11 @@ func (s *Sender) next(q *chatQueue) *item {
 			return it
 		}
 		s.mu.Unlock()
-		wait := max(s.opts.IdleTimeout, q.pausedUntil.Sub(s.opts.Now()))
+		now := s.opts.Now()
+		if idleSince.IsZero() {
+			idleSince = now
+		}
+		wait := max(s.opts.IdleTimeout-now.Sub(idleSince), q.pausedUntil.Sub(now))
 		t := time.NewTimer(wait)
 		select {
 		case <-q.wake:
@@ -151,8 +159,8 @@ func (s *Sender) next(q *chatQueue) *item {
 			s.mu.Unlock()
 			continue
 		}
-		closing := s.closed
-		if !closing && q.pausedUntil.After(s.opts.Now()) {
+		now = s.opts.Now()
+		if !s.closed && (now.Sub(idleSince) < s.opts.IdleTimeout || q.pausedUntil.After(now)) {
 			s.mu.Unlock()
 			continue
 		}

@@ -97,9 +97,9 @@ type Options struct {
 	// RetryBackoff is the first wait after a transient failure; it doubles
 	// on each retry (default 500 ms).
 	RetryBackoff time.Duration
-	// IdleTimeout is how long an empty chat queue lingers before it is
-	// reaped (default: the time its token buckets need to refill, at least
-	// 5 s).
+	// IdleTimeout is how long (on Now) an empty chat queue lingers before
+	// it is reaped with its token buckets (default: the time they need to
+	// refill, at least 5 s).
 	IdleTimeout time.Duration
 	// Logger receives one line per failure (default: discard).
 	Logger *slog.Logger

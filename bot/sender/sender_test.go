@@ -271,3 +271,30 @@ func TestInjectedClockPacesDefaults(t *testing.T) {
 		t.Errorf("delivered %q", got)
 	}
 }
+
+func TestPacingOutlivesAnEmptyQueue(t *testing.T) {
+	e := newClockEnv(t, newFakeClock())
+	u := e.emu.User(621)
+	s := e.sender(t, sender.Options{}) // a burst of 5, then 1 per second
+	for _, w := range numbered("a", 3) {
+		s.Enqueue(text(u.ID(), w))
+	}
+	eventually(t, "the first 3 delivered", func() bool { return len(u.Messages()) == 3 })
+	// Give the chat's worker the moment to find its queue empty: a queue
+	// reaped then would forget the 3 tokens spent.
+	time.Sleep(20 * time.Millisecond)
+	for _, w := range numbered("b", 4) {
+		s.Enqueue(text(u.ID(), w))
+	}
+	mustClose(t, s)
+	reqs := e.requests("sendMessage", u.ID())
+	want := []time.Duration{0, 0, 0, 0, 0, time.Second, 2 * time.Second}
+	if len(reqs) != len(want) {
+		t.Fatalf("%d requests, want %d", len(reqs), len(want))
+	}
+	for k, r := range reqs {
+		if !near(r.Time, at(want[k])) {
+			t.Errorf("message %d sent at +%v, want +%v (5 at once, then 1 per second)", k, r.Time.Sub(clockStart), want[k])
+		}
+	}
+}
