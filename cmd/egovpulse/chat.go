@@ -13,8 +13,11 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/kotasolok/egovpulse/bot"
 	"github.com/kotasolok/egovpulse/bot/botapitest"
+	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/config"
 )
 
@@ -78,7 +81,9 @@ func chat(ctx context.Context, env *environment, args []string, emu *botapitest.
 		return err
 	}
 	defer closeLog()
-	svc, err := newService(ctx, cfg, log)
+	// Nothing reaches Telegram: replies are not paced, so each typed line
+	// is answered at once.
+	svc, err := newServiceWith(ctx, cfg, log, sender.Options{PerChatRate: rate.Inf, GlobalRate: rate.Inf})
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,12 @@ type readiness struct {
 
 // newService wires a service from the configuration.
 func newService(ctx context.Context, cfg *config.Config, log *slog.Logger) (svc *service, err error) {
+	return newServiceWith(ctx, cfg, log, sender.Options{})
+}
+
+// newServiceWith is newService with the sender's rates set by pace (zero
+// fields: the defaults that Telegram's limits call for).
+func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, pace sender.Options) (svc *service, err error) {
 	s := &service{cfg: cfg, log: log, metrics: metrics.New()}
 	defer func() {
 		if err != nil {
@@ -84,6 +90,7 @@ func newService(ctx context.Context, cfg *config.Config, log *slog.Logger) (svc 
 		return nil, fmt.Errorf("connect to the Bot API: %s", cfg.Redact(err.Error()))
 	}
 	s.sender = sender.New(s.api, sender.Options{
+		PerChatRate: pace.PerChatRate, PerChatBurst: pace.PerChatBurst, GlobalRate: pace.GlobalRate,
 		Logger:  log,
 		Redact:  cfg.Redact,
 		Metrics: s.metrics,
