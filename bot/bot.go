@@ -171,7 +171,8 @@ func (b *Bot) handleOnce(ctx context.Context, upd tgbotapi.Update, settle time.D
 		t = b.newTurn(ctx, tx, chatID, user, roles, st.clone())
 		return t.handle(upd)
 	})
-	if errors.Is(err, storage.ErrUpdateSeen) {
+	seen := errors.Is(err, storage.ErrUpdateSeen)
+	if seen {
 		b.opt.Metrics.Update(metrics.UpdateDuplicate)
 		if t, err = b.redelivered(ctx, upd, chatID, user, roles, st); err != nil {
 			return err
@@ -192,7 +193,9 @@ func (b *Bot) handleOnce(ctx context.Context, upd tgbotapi.Update, settle time.D
 	} else {
 		save = &session.Session{ChatID: chatID, Version: version, Data: data}
 	}
-	b.queueReplies(t.out, chatID, int64(upd.UpdateID))
+	// A redelivery that held the prompt back leaves the update's reply
+	// owed: the process that applied it may have died before sending it.
+	b.queueReplies(t.out, chatID, int64(upd.UpdateID), seen && t.heldBack)
 	return nil
 }
 

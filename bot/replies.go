@@ -86,8 +86,11 @@ func (b *Bot) Delivered(m sender.Message, _ sender.Result, err error) {
 }
 
 // queueReplies sends a turn's messages, the last one carrying the reply
-// mark of update; a turn with nothing to deliver is marked at once.
-func (b *Bot) queueReplies(out []sender.Message, chatID, updateID int64) {
+// mark of update; a turn with nothing to deliver is marked at once, unless
+// keep says the reply is still owed: the turn held back the prompt that
+// went out moments ago, which may never have reached the chat (the process
+// that sent it died), so the recovery pass must still see the mark.
+func (b *Bot) queueReplies(out []sender.Message, chatID, updateID int64, keep bool) {
 	last := -1
 	for i, m := range out {
 		if !isCallbackAnswer(m) {
@@ -95,10 +98,11 @@ func (b *Bot) queueReplies(out []sender.Message, chatID, updateID int64) {
 		}
 	}
 	if chatID > 0 && updateID > 0 {
-		if last < 0 {
-			b.marks.add(storage.ReplyMark{ChatID: chatID, UpdateID: updateID})
-		} else {
+		switch {
+		case last >= 0:
 			out[last].Key = replyKey(chatID, updateID)
+		case !keep:
+			b.marks.add(storage.ReplyMark{ChatID: chatID, UpdateID: updateID})
 		}
 	}
 	for _, m := range out {
@@ -203,7 +207,7 @@ func (b *Bot) recoverChat(ctx context.Context, p storage.ReplyMark) (bool, error
 		return false, err
 	}
 	save = &session.Session{ChatID: p.ChatID, Version: held.Session.Version, Data: data}
-	b.queueReplies(t.out, p.ChatID, p.UpdateID)
+	b.queueReplies(t.out, p.ChatID, p.UpdateID, t.heldBack)
 	return len(t.out) > 0, nil
 }
 

@@ -38,6 +38,9 @@ type turn struct {
 	cbMsgID int
 	// stored counts the answers saved, for the metrics once committed.
 	stored int
+	// heldBack: the prompt was not shown again, as one went out moments
+	// ago (perhaps from a process that then died before sending it).
+	heldBack bool
 }
 
 func (t *turn) lang() string { return t.st.Lang }
@@ -139,6 +142,7 @@ func (t *turn) stale() error {
 // reshowGap.
 func (t *turn) reshow() error {
 	if t.now().Sub(time.UnixMilli(t.st.PromptAt)) < reshowGap {
+		t.heldBack = true
 		return nil
 	}
 	return t.prompt()
