@@ -168,10 +168,14 @@ func (t *turn) askDelete() error {
 // surveyCmd is a command that steers the survey being answered.
 func surveyCmd(c survey.Command) func(t *turn, arg string) error {
 	return func(t *turn, _ string) error {
-		if t.st.Stage != stageSurvey {
-			t.say(txtNothingToDo.in(t.lang()))
-			return nil
+		switch t.st.Stage {
+		case stageSurvey:
+			return t.step(survey.Input{Kind: survey.InputCommand, Command: c})
+		case stageResume:
+			// An interrupted survey: first whether to continue it.
+			return t.askResume()
 		}
-		return t.step(survey.Input{Kind: survey.InputCommand, Command: c})
+		t.say(txtNothingToDo.in(t.lang()))
+		return nil
 	}
 }

@@ -66,3 +66,32 @@ func TestReplicaDiedAfterSavingTheSession(t *testing.T) {
 		}
 	})
 }
+
+// TestSurveyCommandWhileAskedToContinue: a conversation rebuilt from the
+// database asks whether to continue; a /kembali typed then (a batch typed
+// before the bot asked) asks again, not "no survey is in progress".
+func TestSurveyCommandWhileAskedToContinue(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		r := newRig(t, e, nil)
+		r.poll()
+		u := r.emu.User(7131)
+		w, m, q := firstQuestion(t, e, u, "ktp")
+		w.answer(m, q, typical(q))
+		w.next()
+		e.flush()
+		before := u.LastMessage().ID
+		u.Send("/kembali")
+		ask := wait(t, u, "the continue question", func(m botapitest.Message) bool {
+			return m.ID > before && botapitest.HasButton("▶️ Lanjutkan")(m)
+		})
+		u.Send("/kembali")
+		again := wait(t, u, "the continue question again", func(m botapitest.Message) bool {
+			return m.ID > ask.ID && botapitest.HasButton("▶️ Lanjutkan")(m)
+		})
+		for _, m := range u.Messages() {
+			if m.ID > before && m.ID != ask.ID && m.ID != again.ID {
+				t.Errorf("/kembali while asked to continue also answered %q", m.Text)
+			}
+		}
+	})
+}
