@@ -16,10 +16,7 @@ func TestPendingReplies(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
 			clock := testkit.NewClock(time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC))
-			st := b.Open(t, storage.Options{Now: clock.Now})
-			if _, err := st.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			st := openWithClock(t, b, clock)
 			noop := func(*storage.Tx) error { return nil }
 			apply := func(update, chat int64) {
 				t.Helper()
