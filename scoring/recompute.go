@@ -12,8 +12,10 @@ import (
 // Touch is a service that received a submitted response at a time:
 // incremental recomputes redo the periods containing At.
 type Touch struct {
-	Service string
-	At      time.Time
+	Service  string
+	OPD      string // the OPD of an officials' response
+	Official bool   // an officials' response (asn): no service, an OPD
+	At       time.Time
 }
 
 // RecomputeResult is what a recompute produced. Complete lists the periods
@@ -34,6 +36,13 @@ type Recomputer struct {
 	// Population returns the users served by a service in a period (0 =
 	// unknown, the default while officials do not report it).
 	Population func(service string, p survey.Period) int
+	// Indices, when set, adds every index beside the IKM (IndexDefs) to
+	// each recompute, read in the same pass.
+	Indices IndexSource
+	// Counts returns the digital and all transactions officials reported
+	// for a service and period; ok false (or Counts nil, until officials
+	// report them) leaves digital take-up absent, never zero.
+	Counts func(service string, p survey.Period) (digital, all int, ok bool)
 }
 
 // Periods lists the periods of each kind that overlap [from, to).
@@ -54,9 +63,8 @@ func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, 
 	if len(periods) == 0 {
 		return RecomputeResult{}, nil
 	}
-	lo, hi := span(periods)
 	w := r.weights()
-	rows, err := r.Source.ResponseScores(ctx, lo, hi, elementKeys(w), nil)
+	rows, sums, err := r.readFull(ctx, periods, w)
 	if err != nil {
 		return RecomputeResult{}, fmt.Errorf("recompute: %w", err)
 	}
@@ -66,7 +74,36 @@ func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, 
 		aggs := buckets[periodID(p)]
 		res.Snapshots = append(res.Snapshots, r.periodSnapshots(p, aggs, nil, w)...)
 	}
+	if r.Indices != nil {
+		more, err := r.fullIndices(ctx, periods, kinds, sums, w)
+		if err != nil {
+			return RecomputeResult{}, err
+		}
+		res.Snapshots = append(res.Snapshots, more...)
+	}
 	return res, nil
+}
+
+// readFull reads the responses of the periods once: with Indices, the
+// summaries (the IKM rows are those with an unsur score); else the IKM
+// rows only.
+func (r *Recomputer) readFull(ctx context.Context, periods []survey.Period, w Weights) ([]ResponseScore, []ResponseSummary, error) {
+	lo, hi := span(periods)
+	if r.Indices == nil {
+		rows, err := r.Source.ResponseScores(ctx, lo, hi, elementKeys(w), nil)
+		return rows, nil, err
+	}
+	sums, err := r.Indices.ResponseSummaries(ctx, lo, hi, elementKeys(w), nil, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows := make([]ResponseScore, 0, len(sums))
+	for _, s := range sums {
+		if !s.Official && slices.ContainsFunc(s.Elements, func(e ElementAgg) bool { return e.Count > 0 }) {
+			rows = append(rows, s.ResponseScore)
+		}
+	}
+	return rows, sums, nil
 }
 
 // Incremental recomputes, for each period of the given kinds containing a
@@ -76,10 +113,27 @@ func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, 
 // aggregates (months partition them exactly), so only the touched weeks
 // and months are read from the answers.
 func (r *Recomputer) Incremental(ctx context.Context, kinds []survey.PeriodKind, touches []Touch) (RecomputeResult, error) {
+	res, err := r.incrementalIKM(ctx, kinds, touches)
+	if err != nil || r.Indices == nil {
+		return res, err
+	}
+	more, err := r.incrementalIndices(ctx, kinds, touches, r.weights())
+	if err != nil {
+		return RecomputeResult{}, err
+	}
+	res.Snapshots = append(res.Snapshots, more...)
+	return res, nil
+}
+
+// incrementalIKM is Incremental for the IKM (residents' touches only).
+func (r *Recomputer) incrementalIKM(ctx context.Context, kinds []survey.PeriodKind, touches []Touch) (RecomputeResult, error) {
 	touched := map[string]map[string]bool{} // period id → services
 	var periods []survey.Period
 	var services []string
 	for _, t := range touches {
+		if t.Official {
+			continue
+		}
 		if !slices.Contains(services, t.Service) {
 			services = append(services, t.Service)
 		}

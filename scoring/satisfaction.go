@@ -49,19 +49,27 @@ type NKPResult struct {
 // cost or risk); reverse-code positively worded ones with [Reverse5] first.
 // Answers outside 1–5 are excluded.
 func NKP(answers []map[string]int, benefit, cost []string) NKPResult {
-	var res NKPResult
+	items := map[string]ElementAgg{}
+	n := 0
 	for _, a := range answers {
-		if anyScored(a, benefit) || anyScored(a, cost) {
-			res.N++
+		scored := false
+		for _, set := range []struct {
+			prefix string
+			items  []string
+		}{{"b:", benefit}, {"c:", cost}} {
+			for _, it := range set.items {
+				if v, ok := a[it]; ok && v >= MinAgreement && v <= MaxAgreement {
+					items[set.prefix+it] = items[set.prefix+it].Add(ElementAgg{Sum: float64(v), Count: 1})
+					scored = true
+				}
+			}
+		}
+		if scored {
+			n++
 		}
 	}
-	nk, okK := meanOfItemMeans(answers, benefit)
-	nb, okB := meanOfItemMeans(answers, cost)
-	if !okK || !okB {
-		return res
-	}
-	res.NK, res.NB, res.Value, res.Valid = nk, nb, nk-nb, true
-	res.Band = NKPBandOf(res.Value)
+	res := nkpFromItems(items, "b:", "c:")
+	res.N = n
 	return res
 }
 
@@ -72,35 +80,6 @@ func Reverse5(v int) int {
 		return v
 	}
 	return MinAgreement + MaxAgreement - v
-}
-
-// anyScored reports whether a has a 1–5 answer to one of items.
-func anyScored(a map[string]int, items []string) bool {
-	for _, it := range items {
-		if v, ok := a[it]; ok && v >= MinAgreement && v <= MaxAgreement {
-			return true
-		}
-	}
-	return false
-}
-
-// meanOfItemMeans averages, over items with answers, each item's mean 1–5.
-func meanOfItemMeans(answers []map[string]int, items []string) (float64, bool) {
-	means := make([]float64, 0, len(items))
-	for _, it := range items {
-		sum, n := 0, 0
-		for _, a := range answers {
-			if v, ok := a[it]; ok && v >= MinAgreement && v <= MaxAgreement {
-				sum += v
-				n++
-			}
-		}
-		if n > 0 {
-			means = append(means, float64(sum)/float64(n))
-		}
-	}
-	m := meanOf(means)
-	return m.Value, m.Valid
 }
 
 // CSAT is the share answering 4 or 5 on a 1–5 overall-satisfaction item,

@@ -3,6 +3,7 @@ package scoring
 import (
 	"context"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/kotasolok/egovpulse/survey"
@@ -62,6 +63,7 @@ type Snapshot struct {
 	CILow     float64
 	CIHigh    float64
 	Mutu      Mutu
+	Band      string // the band of an index other than the IKM
 	Uncertain bool
 	Details   SnapshotDetails
 }
@@ -80,6 +82,10 @@ type SnapshotDetails struct {
 	Interpolated bool            `json:"interpolated,omitempty"`
 	Error        string          `json:"error,omitempty"`
 	City         *CityDetails    `json:"city,omitempty"`
+	// Agg is the aggregate of an index other than the IKM, kept so that
+	// stored figures pool exactly; Ranked its ranked items (obstacles).
+	Agg    *IndexAgg `json:"agg,omitempty"`
+	Ranked []Ranked  `json:"ranked,omitempty"`
 }
 
 // ElementDetail is one element of a snapshot.
@@ -166,6 +172,10 @@ func citySnapshot(p survey.Period, c CityResult) Snapshot {
 // data must not rewrite a row).
 func SameFigure(a, b Snapshot, tol float64) bool {
 	near := func(x, y float64) bool { return math.Abs(x-y) <= tol*math.Max(1, math.Abs(y)) }
+	if a.Details.Agg != nil || b.Details.Agg != nil {
+		return a.Index == b.Index && a.Valid == b.Valid && a.N == b.N && a.Status == b.Status &&
+			a.Band == b.Band && near(a.Value, b.Value) && sameAgg(a.Details.Agg, b.Details.Agg, near)
+	}
 	if a.Valid != b.Valid || a.N != b.N || a.NRequired != b.NRequired || a.Status != b.Status ||
 		a.HasCI != b.HasCI || a.Mutu != b.Mutu || a.Uncertain != b.Uncertain ||
 		!near(a.Value, b.Value) || !near(a.CILow, b.CILow) || !near(a.CIHigh, b.CIHigh) {
@@ -185,4 +195,21 @@ func SameFigure(a, b Snapshot, tol float64) bool {
 		}
 	}
 	return da.City == nil || (da.City.OPDs == db.City.OPDs && near(da.City.PooledValue, db.City.PooledValue))
+}
+
+// sameAgg compares two index aggregates, sums within near.
+func sameAgg(a, b *IndexAgg, near func(x, y float64) bool) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.N != b.N || a.Part != b.Part || a.Neg != b.Neg || !near(a.Sum, b.Sum) ||
+		!slices.Equal(a.Values, b.Values) || len(a.Items) != len(b.Items) {
+		return false
+	}
+	for k, x := range a.Items {
+		if y, ok := b.Items[k]; !ok || x.Count != y.Count || !near(x.Sum, y.Sum) {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,344 @@
+package scoring
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kotasolok/egovpulse/survey"
+)
+
+// IndexSource is what the recompute of the indices beside the IKM reads;
+// storage.Store implements it.
+type IndexSource interface {
+	// ResponseSummaries returns the responses submitted in [from, to) with
+	// their IKM element scores (aligned with elements) and facts: resident
+	// responses of services, officials' responses of opds (nil: all of
+	// both; an empty list: none of that audience).
+	ResponseSummaries(ctx context.Context, from, to time.Time, elements, services, opds []string) ([]ResponseSummary, error)
+	// UnsubmittedStarts returns the resident responses started in
+	// [from, to) and not submitted, of services (nil: all).
+	UnsubmittedStarts(ctx context.Context, from, to time.Time, services []string) ([]Start, error)
+	// StoredIndexAggs returns the aggregates of the stored index snapshots
+	// (every index but the IKM) of one period: the services listed and
+	// every OPD, by "service/<code>" or "opd/<code>", then index key.
+	StoredIndexAggs(ctx context.Context, p survey.Period, services []string) (map[string]map[string]IndexAgg, error)
+}
+
+// scopeAggs are the aggregates of one scope, by index key.
+type scopeAggs map[string]IndexAgg
+
+// indexRollup holds the aggregates of a run: period id → service (resident
+// answers) or OPD (officials' answers) → index key → aggregate.
+type indexRollup struct {
+	svc map[string]map[string]scopeAggs
+	opd map[string]map[string]scopeAggs
+}
+
+// rollUpIndices sums each response's contributions into its periods of
+// the given kinds; keep (nil: keep all) selects the (period id, scope)
+// pairs kept, the scope being "service/<code>" or "opd/<code>".
+func (r *Recomputer) rollUpIndices(rows []ResponseSummary, starts []Start, kinds []survey.PeriodKind,
+	ikm []string, keep func(id, scope string) bool) indexRollup {
+	out := indexRollup{svc: map[string]map[string]scopeAggs{}, opd: map[string]map[string]scopeAggs{}}
+	cache := map[string][]string{}
+	type contrib struct {
+		key string
+		a   IndexAgg
+	}
+	var cs []contrib
+	emit := func(key string, a IndexAgg) { cs = append(cs, contrib{key, a}) }
+	add := func(at time.Time, official bool, code string) {
+		target, scope := out.svc, "service/"+code
+		if official {
+			target, scope = out.opd, "opd/"+code
+		}
+		for _, id := range r.dayPeriods(at, kinds, cache) {
+			if keep != nil && !keep(id, scope) {
+				continue
+			}
+			if target[id] == nil {
+				target[id] = map[string]scopeAggs{}
+			}
+			aggs := target[id][code]
+			if aggs == nil {
+				aggs = scopeAggs{}
+				target[id][code] = aggs
+			}
+			for _, c := range cs {
+				a := aggs[c.key]
+				a.Add(c.a)
+				aggs[c.key] = a
+			}
+		}
+	}
+	for _, row := range rows {
+		cs = cs[:0]
+		contribute(row, ikm, emit)
+		code := row.Service
+		if row.Official {
+			code = row.OPD
+		}
+		add(row.SubmittedAt, row.Official, code)
+	}
+	for _, s := range starts {
+		cs = append(cs[:0], contrib{IndexCompletion, IndexAgg{N: 1}})
+		add(s.At, false, s.Service)
+	}
+	return out
+}
+
+// dayPeriods lists the ids of the periods of kinds containing t's local
+// day (periods never split a day), cached by day.
+func (r *Recomputer) dayPeriods(t time.Time, kinds []survey.PeriodKind, cache map[string][]string) []string {
+	local := t.In(r.loc())
+	dk := local.Format(time.DateOnly)
+	ids, ok := cache[dk]
+	if !ok {
+		for _, k := range kinds {
+			ids = append(ids, periodID(survey.PeriodOf(k, local, r.loc())))
+		}
+		cache[dk] = ids
+	}
+	return ids
+}
+
+// fullIndices computes every index of every scope of the periods from the
+// summaries already read (rows) and the unsubmitted starts.
+func (r *Recomputer) fullIndices(ctx context.Context, periods []survey.Period, kinds []survey.PeriodKind,
+	rows []ResponseSummary, w Weights) ([]Snapshot, error) {
+	lo, hi := span(periods)
+	starts, err := r.Indices.UnsubmittedStarts(ctx, lo, hi, nil)
+	if err != nil {
+		return nil, fmt.Errorf("recompute indices: %w", err)
+	}
+	ru := r.rollUpIndices(rows, starts, kinds, elementKeys(w), nil)
+	var out []Snapshot
+	for _, p := range periods {
+		id := periodID(p)
+		svc := ru.svc[id]
+		if svc == nil {
+			svc = map[string]scopeAggs{}
+		}
+		r.addTakeUp(p, svc, nil)
+		codes := slices.Sorted(maps.Keys(svc))
+		for _, c := range codes {
+			out = append(out, scopeSnapshots(ScopeService, c, p, svc[c])...)
+		}
+		opds := map[string]scopeAggs{}
+		for _, o := range r.catalogOPDs() {
+			opds[o.Code] = opdAggs(o, svc, ru.opd[id][o.Code])
+			out = append(out, scopeSnapshots(ScopeOPD, o.Code, p, opds[o.Code])...)
+		}
+		out = append(out, scopeSnapshots(ScopeCity, "", p, poolScopes(opds))...)
+	}
+	return out, nil
+}
+
+// incrementalIndices recomputes, for each period of kinds containing a
+// touch, the touched services and OPDs (officials' touches) from their
+// summaries, their OPDs from the stored aggregates of the OPD's other
+// services, and the city from the stored aggregates of the other OPDs.
+func (r *Recomputer) incrementalIndices(ctx context.Context, kinds []survey.PeriodKind, touches []Touch, w Weights) ([]Snapshot, error) {
+	touched := map[string]map[string]bool{} // period id → "service/x", "opd/y"
+	var periods []survey.Period
+	services, opds := []string{}, []string{}
+	for _, t := range touches {
+		scope := "service/" + t.Service
+		if t.Official {
+			scope = "opd/" + t.OPD
+			if !slices.Contains(opds, t.OPD) {
+				opds = append(opds, t.OPD)
+			}
+		} else if !slices.Contains(services, t.Service) {
+			services = append(services, t.Service)
+		}
+		for _, k := range kinds {
+			p := survey.PeriodOf(k, t.At, r.loc())
+			id := periodID(p)
+			if touched[id] == nil {
+				touched[id] = map[string]bool{}
+				periods = append(periods, p)
+			}
+			touched[id][scope] = true
+		}
+	}
+	if len(periods) == 0 {
+		return nil, nil
+	}
+	lo, hi := span(periods)
+	rows, err := r.Indices.ResponseSummaries(ctx, lo, hi, elementKeys(w), services, opds)
+	if err != nil {
+		return nil, fmt.Errorf("recompute indices: %w", err)
+	}
+	var starts []Start
+	if len(services) > 0 {
+		if starts, err = r.Indices.UnsubmittedStarts(ctx, lo, hi, services); err != nil {
+			return nil, fmt.Errorf("recompute indices: %w", err)
+		}
+	}
+	ru := r.rollUpIndices(rows, starts, kinds, elementKeys(w), func(id, scope string) bool { return touched[id][scope] })
+	var out []Snapshot
+	for _, p := range periods {
+		snaps, err := r.periodIndicesIncremental(ctx, p, ru, touched[periodID(p)])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, snaps...)
+	}
+	return out, nil
+}
+
+// periodIndicesIncremental builds one period's snapshots of the touched
+// scopes, their OPDs and the city.
+func (r *Recomputer) periodIndicesIncremental(ctx context.Context, p survey.Period, ru indexRollup, touched map[string]bool) ([]Snapshot, error) {
+	id := periodID(p)
+	var read []string // services of the OPDs to pool again
+	hitOPD := map[string]bool{}
+	for _, o := range r.catalogOPDs() {
+		hit := touched["opd/"+o.Code]
+		for _, s := range o.Services {
+			hit = hit || touched["service/"+s.Code]
+		}
+		if hit {
+			hitOPD[o.Code] = true
+			for _, s := range o.Services {
+				read = append(read, s.Code)
+			}
+		}
+	}
+	stored, err := r.Indices.StoredIndexAggs(ctx, p, read)
+	if err != nil {
+		return nil, fmt.Errorf("recompute indices %s: %w", p.Key(), err)
+	}
+	svc := map[string]scopeAggs{}
+	for scope := range touched {
+		if code, ok := strings.CutPrefix(scope, "service/"); ok {
+			svc[code] = ru.svc[id][code] // nil when it has no answers now
+		}
+	}
+	r.addTakeUp(p, svc, touched)
+	var out []Snapshot
+	for _, c := range slices.Sorted(maps.Keys(svc)) {
+		out = append(out, scopeSnapshots(ScopeService, c, p, svc[c])...)
+	}
+	for _, s := range read {
+		if _, ok := svc[s]; !ok {
+			svc[s] = stored["service/"+s]
+		}
+	}
+	opds := map[string]scopeAggs{}
+	for _, o := range r.catalogOPDs() {
+		if !hitOPD[o.Code] {
+			opds[o.Code] = stored["opd/"+o.Code]
+			continue
+		}
+		official := stored["opd/"+o.Code]
+		if touched["opd/"+o.Code] {
+			official = ru.opd[id][o.Code]
+		}
+		opds[o.Code] = opdAggs(o, svc, official)
+		out = append(out, scopeSnapshots(ScopeOPD, o.Code, p, opds[o.Code])...)
+	}
+	return append(out, scopeSnapshots(ScopeCity, "", p, poolScopes(opds))...), nil
+}
+
+// addTakeUp puts the digital take-up counts of each catalog service (only
+// the touched ones when touched is non-nil) into svc, when officials
+// reported them (Counts); otherwise the index stays absent.
+func (r *Recomputer) addTakeUp(p survey.Period, svc map[string]scopeAggs, touched map[string]bool) {
+	if r.Counts == nil {
+		return
+	}
+	for _, o := range r.catalogOPDs() {
+		for _, s := range o.Services {
+			if touched != nil && !touched["service/"+s.Code] {
+				continue
+			}
+			digital, all, ok := r.Counts(s.Code, p)
+			if !ok {
+				continue
+			}
+			if svc[s.Code] == nil {
+				svc[s.Code] = scopeAggs{}
+			}
+			svc[s.Code][IndexDigitalTakeUp] = IndexAgg{N: all, Part: digital}
+		}
+	}
+}
+
+// opdAggs pools an OPD: its services' resident figures and its officials'.
+func opdAggs(o survey.OPD, svc map[string]scopeAggs, official scopeAggs) scopeAggs {
+	out := scopeAggs{}
+	for _, s := range o.Services {
+		for k, a := range svc[s.Code] {
+			if !officialKey(k) {
+				cur := out[k]
+				cur.Add(a)
+				out[k] = cur
+			}
+		}
+	}
+	for k, a := range official {
+		if officialKey(k) {
+			cur := out[k]
+			cur.Add(a)
+			out[k] = cur
+		}
+	}
+	return out
+}
+
+// poolScopes pools every scope's aggregates, in code order.
+func poolScopes(scopes map[string]scopeAggs) scopeAggs {
+	out := scopeAggs{}
+	for _, c := range slices.Sorted(maps.Keys(scopes)) {
+		for k, a := range scopes[c] {
+			cur := out[k]
+			cur.Add(a)
+			out[k] = cur
+		}
+	}
+	return out
+}
+
+// scopeSnapshots turns one scope's aggregates into snapshots, in key order.
+func scopeSnapshots(scope ScopeKind, code string, p survey.Period, aggs scopeAggs) []Snapshot {
+	out := make([]Snapshot, 0, len(aggs))
+	for _, k := range slices.Sorted(maps.Keys(aggs)) {
+		def, ok := DefOf(k)
+		if !ok || aggs[k].N == 0 || (def.Official && scope == ScopeService) {
+			continue
+		}
+		out = append(out, IndexSnapshot(def, k, scope, code, p, aggs[k]))
+	}
+	return out
+}
+
+// IndexSnapshot computes one index snapshot from its aggregate. A figure
+// from fewer than MinReportN respondents is stored as suppressed: no
+// value, status StatusSuppressed, n and the aggregate kept for pooling.
+func IndexSnapshot(def IndexDef, key string, scope ScopeKind, code string, p survey.Period, a IndexAgg) Snapshot {
+	fig := FigureOf(def, a)
+	a.Values = slices.Clone(a.Values)
+	slices.Sort(a.Values)
+	s := Snapshot{Index: key, Scope: scope, ScopeCode: code, Period: p, N: fig.N,
+		Details: SnapshotDetails{Agg: &a}}
+	switch {
+	case fig.Valid && fig.N >= MinReportN:
+		s.Valid, s.Value, s.Band, s.Details.Ranked = true, fig.Value, fig.Band, fig.Ranked
+	case fig.N > 0 && fig.N < MinReportN:
+		s.Status = StatusSuppressed
+	}
+	return s
+}
+
+func (r *Recomputer) catalogOPDs() []survey.OPD {
+	if r.Catalog == nil {
+		return nil
+	}
+	return r.Catalog.OPDs
+}
