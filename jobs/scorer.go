@@ -81,7 +81,7 @@ func NewScorer(st *storage.Store, reg *survey.Registry, cat *survey.Catalog, loc
 		}
 	}
 	return &Scorer{Store: st, Locker: locker, Log: log,
-		Recomputer: &scoring.Recomputer{Source: st, Catalog: cat, Weights: w, Location: loc}}
+		Recomputer: &scoring.Recomputer{Source: st, Indices: st, Catalog: cat, Weights: w, Location: loc}}
 }
 
 // RunResult says what one run did.
@@ -118,7 +118,7 @@ func (s *Scorer) Incremental(ctx context.Context) (RunResult, error) {
 		default:
 			res.Watermark = last.StartedAt.Add(-s.lookback())
 		}
-		touches, err := s.Store.ChangedSince(ctx, res.Watermark, s.elements())
+		touches, err := s.touchesSince(ctx, res.Watermark)
 		if err != nil {
 			return scoring.RecomputeResult{}, err
 		}
@@ -138,7 +138,7 @@ func (s *Scorer) Full(ctx context.Context) (RunResult, error) {
 // caught up under its own key).
 func (s *Scorer) FullFor(ctx context.Context, dayKey string) (RunResult, error) {
 	return s.run(ctx, JobScoreFull, dayKey, true, func(ctx context.Context, _ *RunResult) (scoring.RecomputeResult, error) {
-		first, err := s.Store.FirstSubmission(ctx, s.elements())
+		first, err := s.firstSubmission(ctx)
 		if errors.Is(err, storage.ErrNotFound) {
 			return scoring.RecomputeResult{}, nil
 		}
@@ -160,7 +160,7 @@ func (s *Scorer) Recompute(ctx context.Context, kinds []survey.PeriodKind, from,
 	key := s.now().UTC().Format("2006-01-02T15:04:05.000Z") + "-" + hex.EncodeToString(b[:])
 	return s.run(ctx, JobScoreManual, key, false, func(ctx context.Context, _ *RunResult) (scoring.RecomputeResult, error) {
 		if from.IsZero() {
-			first, err := s.Store.FirstSubmission(ctx, s.elements())
+			first, err := s.firstSubmission(ctx)
 			if errors.Is(err, storage.ErrNotFound) {
 				return scoring.RecomputeResult{}, nil
 			}
@@ -318,4 +318,21 @@ func (s *Scorer) elements() []string {
 		keys[i] = x.Element
 	}
 	return keys
+}
+
+// touchesSince lists what was submitted after t: every response when the
+// recompute covers every index, else the answers to the IKM elements.
+func (s *Scorer) touchesSince(ctx context.Context, t time.Time) ([]scoring.Touch, error) {
+	if s.Recomputer.Indices != nil {
+		return s.Store.SubmittedSince(ctx, t)
+	}
+	return s.Store.ChangedSince(ctx, t, s.elements())
+}
+
+// firstSubmission is the earliest submission the recompute reads.
+func (s *Scorer) firstSubmission(ctx context.Context) (time.Time, error) {
+	if s.Recomputer.Indices != nil {
+		return s.Store.FirstSummary(ctx)
+	}
+	return s.Store.FirstSubmission(ctx, s.elements())
 }

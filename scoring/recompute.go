@@ -15,6 +15,7 @@ type Touch struct {
 	Service  string
 	OPD      string // the OPD of an officials' response
 	Official bool   // an officials' response (asn): no service, an OPD
+	Survey   string // "" when unknown (an IKM element was answered)
 	At       time.Time
 }
 
@@ -131,7 +132,7 @@ func (r *Recomputer) incrementalIKM(ctx context.Context, kinds []survey.PeriodKi
 	var periods []survey.Period
 	var services []string
 	for _, t := range touches {
-		if t.Official {
+		if t.Official || (t.Survey != "" && t.Survey != SurveySKM) {
 			continue
 		}
 		if !slices.Contains(services, t.Service) {

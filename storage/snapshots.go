@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -59,6 +60,9 @@ func (r ScoreSnapshot) Snapshot(loc *time.Location) (scoring.Snapshot, error) {
 		Valid:  r.Value != nil, N: r.N, NRequired: r.NRequired, Status: scoring.Status(r.Status),
 		HasCI: r.CILow != nil && r.CIHigh != nil, Mutu: scoring.Mutu(r.Category), Uncertain: r.Uncertain,
 	}
+	if r.IndexName != scoring.IndexIKM {
+		s.Mutu, s.Band = scoring.MutuNone, r.Category
+	}
 	if r.Value != nil {
 		s.Value = *r.Value
 	}
@@ -82,7 +86,7 @@ func snapshotRow(s scoring.Snapshot, at time.Time) (ScoreSnapshot, error) {
 	r := ScoreSnapshot{
 		IndexName: s.Index, ScopeKind: string(s.Scope), ScopeCode: s.ScopeCode,
 		PeriodKind: string(s.Period.Kind), PeriodStart: utcMilli(s.Period.Start), PeriodKey: s.Period.Key(),
-		N: s.N, NRequired: s.NRequired, Status: string(s.Status), Category: string(s.Mutu),
+		N: s.N, NRequired: s.NRequired, Status: string(s.Status), Category: cmp.Or(string(s.Mutu), s.Band),
 		Uncertain: s.Uncertain, Details: string(details), ComputedAt: at,
 	}
 	if s.Valid {
@@ -223,7 +227,7 @@ func (tx *Tx) writeSnapshots(res scoring.RecomputeResult, at time.Time) (int, er
 	}
 	for _, p := range res.Complete {
 		for k, old := range stored {
-			if seen[k] || old.Value == nil || k.kind != string(p.Kind) || k.start != p.Start.UnixMilli() || old.ComputedAt.After(at) {
+			if seen[k] || (old.Value == nil && old.Status != string(scoring.StatusSuppressed)) || k.kind != string(p.Kind) || k.start != p.Start.UnixMilli() || old.ComputedAt.After(at) {
 				continue
 			}
 			changed = append(changed, ScoreSnapshot{IndexName: k.index, ScopeKind: k.scope, ScopeCode: k.code,
@@ -274,13 +278,13 @@ func (tx *Tx) storedFor(res scoring.RecomputeResult) (map[snapKey]ScoreSnapshot,
 		}
 	}
 	var cond []string
-	args := []any{scoring.IndexIKM}
+	var args []any
 	for _, k := range kinds {
 		cond = append(cond, "(period_kind = ? AND period_start IN ?)")
 		args = append(args, k, starts[k])
 	}
 	var rows []ScoreSnapshot
-	err := tx.db.Where("index_name = ? AND ("+strings.Join(cond, " OR ")+")", args...).Find(&rows).Error
+	err := tx.db.Where(strings.Join(cond, " OR "), args...).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("read snapshots: %w", err)
 	}

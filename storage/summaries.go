@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kotasolok/egovpulse/scoring"
+	"github.com/kotasolok/egovpulse/survey"
 	"gorm.io/gorm/clause"
 )
 
@@ -70,32 +71,45 @@ type responseSummary struct {
 	Packed      float64   `gorm:"column:packed"`
 	ScoreSum    float64   `gorm:"column:score_sum"`
 	ScoreCount  int       `gorm:"column:score_count"`
+	SurveyID    string    `gorm:"column:survey_id"`
+	Audience    string    `gorm:"column:audience"`
+	OPDCode     string    `gorm:"column:opd_code"`
+	Facts       *string   `gorm:"column:facts"` // nil: written before facts existed
 }
 
 // TableName is the GORM table of responseSummary.
 func (responseSummary) TableName() string { return "response_scores" }
 
 // writeScoreSummary writes (or rewrites) the summary row of a response
-// being submitted at at, from its answers, by the rules of the answers
-// aggregation: only the layout's elements, scores 1–4. A response with no
-// such answer gets no row.
+// being submitted at at, from its answers: the layout's elements with
+// scores 1–4 packed by the rules of the answers aggregation, and the facts
+// (the answers to the index items, scoring.FactKey). Every submitted
+// response gets a row.
 func (tx *Tx) writeScoreSummary(r Response, at time.Time) error {
 	l := tx.s.summary
 	var rows []answerRow
-	err := tx.db.Select("element", "score").
-		Where("response_id = ? AND element IN ? AND score >= 1 AND score <= 4", r.ID, l.elements).
-		Order("id").Find(&rows).Error
+	err := tx.db.Select("question", "element", "value", "score", "skipped").
+		Where("response_id = ?", r.ID).Order("id").Find(&rows).Error
 	if err != nil {
 		return fmt.Errorf("score summary of response %d: %w", r.ID, err)
 	}
-	if len(rows) == 0 {
-		return nil
-	}
-	row := responseSummary{ResponseID: r.ID, ServiceCode: r.ServiceCode, SubmittedAt: at, Layout: l.id}
+	row := responseSummary{ResponseID: r.ID, ServiceCode: r.ServiceCode, SubmittedAt: at, Layout: l.id,
+		SurveyID: r.SurveyID, Audience: r.Audience, OPDCode: r.OPDCode}
+	var facts scoring.Facts
 	for _, a := range rows {
-		row.Packed += *a.Score * float64(pow5(l.place[a.Element]))
-		row.ScoreSum += *a.Score
-		row.ScoreCount++
+		if p, ok := l.place[a.Element]; ok && a.Score != nil && *a.Score >= 1 && *a.Score <= 4 {
+			row.Packed += *a.Score * float64(pow5(p))
+			row.ScoreSum += *a.Score
+			row.ScoreCount++
+		}
+		if k, ok := scoring.FactKey(a.Question, a.Element, l.elements); ok {
+			facts = append(facts, scoring.Fact{Element: k, Value: a.Value, Skipped: a.Skipped})
+		}
+	}
+	enc := scoring.EncodeFacts(facts)
+	row.Facts = &enc
+	if row.Audience == "" {
+		row.Audience = string(survey.AudienceResident)
 	}
 	err = tx.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "response_id"}}, UpdateAll: true}).Create(&row).Error
 	if err != nil {

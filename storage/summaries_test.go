@@ -61,7 +61,7 @@ func TestSubmitWritesScoreSummaryOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		dup := start("ktp", "p1", ans("persyaratan", 1)) // same respondent, service and period: refused at submit
-		none := start("kk", "p1", ans("profil.usia", 3)) // no unsur answered: no row
+		none := start("kk", "p1", ans("profil.usia", 3)) // no unsur answered: a row (its facts)
 		gone := start("kk", "p2", ans("sarana", 3))      // abandoned: no row
 		rolled := start("nib", "p1", ans("sarana", 2))   // submitted in a rolled-back transaction: no row
 		if dup == first {
@@ -87,7 +87,7 @@ func TestSubmitWritesScoreSummaryOnce(t *testing.T) {
 			name string
 			id   int64
 			want int64
-		}{{"submitted", first, 1}, {"duplicate", dup, 0}, {"no unsur", none, 0}, {"abandoned", gone, 0}, {"rolled back", rolled, 0}} {
+		}{{"submitted", first, 1}, {"duplicate", dup, 0}, {"no unsur", none, 1}, {"abandoned", gone, 0}, {"rolled back", rolled, 0}} {
 			t.Run(tc.name, func(t *testing.T) {
 				if n := summaryRows(t, st, tc.id); n != tc.want {
 					t.Errorf("response_scores rows: %d, want %d", n, tc.want)
