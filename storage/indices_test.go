@@ -176,3 +176,66 @@ func TestIndicesHandComputed(t *testing.T) {
 		}
 	})
 }
+
+// TestIndicesIncrementalMatchesFull: after a full run, new submissions on
+// some services and an OPD's officials are recomputed incrementally; every
+// stored index figure of the touched periods equals a full recompute's.
+func TestIndicesIncrementalMatchesFull(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Jakarta")
+	at := time.Date(2026, 11, 10, 9, 0, 0, 0, loc)
+	later := at.AddDate(0, 0, 1)
+	storagetest.ForEachBackend(t, func(t *testing.T, st *storage.Store) {
+		ctx := context.Background()
+		ixInsert(t, st, ixFixture, at)
+		ixInsert(t, st, []ixResponse{{"layanan-digital", "b1", true, "pemanfaatan.frekuensi=2 kepuasan.csat=5"},
+			{"asn", "b", true, "asn.frekuensi.srikandi=5 asn.porsi_digital=10"}}, at) // OPD b: untouched later
+		clk := at.Add(time.Hour)
+		rc := ixRecomputer(st, loc)
+		sc := &jobs.Scorer{Store: st, Recomputer: rc, Now: func() time.Time { return clk }}
+		if _, err := sc.Recompute(ctx, jobs.AllKinds(), time.Time{}, clk); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sc.Incremental(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ixInsert(t, st, []ixResponse{ixFixture[0], ixFixture[9], ixFixture[15]}, later)
+		clk = later.Add(time.Hour)
+		run, err := sc.Incremental(ctx)
+		if err != nil || run.Touched == 0 || run.Written == 0 {
+			t.Fatalf("incremental: %+v, %v", run, err)
+		}
+		full, err := rc.Full(ctx, jobs.AllKinds(), at.AddDate(-1, 0, 0), clk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked := 0
+		for _, want := range full.Snapshots {
+			if want.Index == scoring.IndexIKM || !want.Period.Contains(later) {
+				continue
+			}
+			rows, err := st.Snapshots(ctx, want.Index, want.Period)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, r := range rows {
+				if r.ScopeKind != string(want.Scope) || r.ScopeCode != want.ScopeCode {
+					continue
+				}
+				found = true
+				got, err := r.Snapshot(loc)
+				if err != nil || got.Valid != want.Valid || got.N != want.N || got.Status != want.Status || math.Abs(got.Value-want.Value) > 1e-9 {
+					t.Errorf("%s %s %s/%s: stored valid %v %v n %d %q, full valid %v %v n %d %q", want.Period.Key(), want.Index, want.Scope,
+						want.ScopeCode, got.Valid, got.Value, got.N, got.Status, want.Valid, want.Value, want.N, want.Status)
+				}
+			}
+			if !found {
+				t.Errorf("%s %s %s/%s: not stored", want.Period.Key(), want.Index, want.Scope, want.ScopeCode)
+			}
+			checked++
+		}
+		if checked < 100 {
+			t.Errorf("only %d figures compared", checked)
+		}
+	})
+}
