@@ -238,3 +238,15 @@ func (s *Store) FirstSummary(ctx context.Context) (time.Time, error) {
 	}
 	return rows[0].SubmittedAt.UTC(), nil
 }
+
+// PeriodSnapshots returns every stored snapshot of one period (every
+// index, every scope), ordered by index, scope kind and code.
+func (s *Store) PeriodSnapshots(ctx context.Context, p survey.Period) ([]ScoreSnapshot, error) {
+	out := []ScoreSnapshot{}
+	err := s.db.WithContext(ctx).Where("period_kind = ? AND period_start = ?", p.Kind, utcMilli(p.Start)).
+		Order("index_name, scope_kind, scope_code").Find(&out).Error
+	if err != nil {
+		return nil, s.scrub(fmt.Errorf("snapshots %s: %w", p.Key(), err))
+	}
+	return out, nil
+}

@@ -63,7 +63,8 @@ func ixWants() []ixWant {
 	dampak := scoring.IndeksDampak(d)
 	nkp := scoring.NKP([]map[string]int{{"mw": 5, "bu": 2}, {"mk": 4, "bk": 3}, {"mw": 3, "mi": 4, "br": 1},
 		{"mi": 2, "bu": 4, "bk": 5}, {"mk": 5, "br": 2}}, []string{"mw", "mk", "mi"}, []string{"bu", "bk", "br"})
-	ch := []scoring.ChannelAnswer{{true, true}, {true, true}, {true, false}, {false, false}, {true, true}, {true, true}, {true, true}}
+	yes, no := scoring.ChannelAnswer{Aware: true, UsedOnline: true}, scoring.ChannelAnswer{Aware: true}
+	ch := []scoring.ChannelAnswer{yes, yes, no, {}, yes, yes, yes}
 	q := scoring.QuantifiedImpact([]float64{30, 60, 90, 15}, []float64{10000, 20000, 1000000, 0, 5000}, []float64{0, 1, 2, 3, 0, 1, 0})
 	usage := scoring.InternalUsage([]map[string]int{{"srikandi": 5, "sipd": 2}, {"srikandi": 4, "sipd": 4},
 		{"srikandi": 3, "sipd": 1}, {"srikandi": 1}, {"srikandi": 5, "sipd": 5}})
