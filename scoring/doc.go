@@ -17,7 +17,38 @@
 //   - Answers outside an item's scale (0, negative, too large) are treated as
 //     not answered.
 //
+// Every index beside the IKM is listed once in a registry ([IndexDefs]:
+// key as INDICATORS.md names it, how it aggregates, its band). The
+// [Recomputer] stores each as a snapshot per scope (service, OPD, city)
+// and period with its n; a figure from fewer than [MinReportN]
+// respondents is stored as suppressed, without a value. Each snapshot
+// keeps its [IndexAgg] (sums, counts, the values a median needs, per-item
+// sums), so services pool exactly into OPDs and OPDs into the city; those
+// figures are pooled over all respondents (only the IKM's city headline is
+// a mean of OPDs). Digital take-up needs transaction counts that officials
+// report ([Recomputer.Counts]); until they do, it is absent, never zero.
+//
+// Planned missingness. Each respondent may be asked a random subset of the
+// impact (dampak.*) and NKP items. The estimators stay unbiased for the
+// full-questionnaire values under that random assignment:
+//
+//   - Indeks Dampak (and the officials' asn.dampak): per respondent, the
+//     mean of the items asked and answered ("Tidak tahu" excluded); when
+//     the asked subset is a uniformly random k-subset of the items, its
+//     expectation is the respondent's mean over all items, so the mean of
+//     these over respondents is an unbiased estimate of the index.
+//   - Sub-scores (Efisiensi, Transparansi, Integritas, Kepercayaan): the
+//     same, over the respondents asked at least one item of the sub-score
+//     (unbiased given that the assignment does not depend on the answers).
+//   - NKP: each item's mean is taken over the respondents who answered it
+//     (an unbiased estimate of the item's mean under random assignment);
+//     nk and nb are unweighted means of item means, so unbiased too.
+//   - Item non-response counts only respondents who were asked the item
+//     (a stored answer row, skipped or not): an item never shown is not
+//     missing.
+//
 // The package imports only the standard library and package survey; the
-// storage layer feeds it aggregates computed in SQL (see [ElementAgg] and
-// [RespondentAgg]).
+// storage layer feeds it aggregates computed in SQL (see [ElementAgg],
+// [RespondentAgg]) and one summary row per submitted response
+// ([ResponseSummary]: the packed unsur and the [Facts]).
 package scoring

@@ -71,7 +71,7 @@ func BenchmarkScoreRecompute(b *testing.B) {
 	b.Run("response_scores_query", func(b *testing.B) { // the SQL part of full_recompute
 		for b.Loop() {
 			rows, err := st.ResponseScores(ctx, from, now, elements, nil)
-			if err != nil || len(rows) < benchAnswers/10 {
+			if err != nil || len(rows) < benchAnswers/25 {
 				b.Fatalf("ResponseScores: %d rows, %v", len(rows), err)
 			}
 		}

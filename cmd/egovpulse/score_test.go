@@ -239,4 +239,3 @@ func TestScoreBadFlags(t *testing.T) {
 		})
 	}
 }
-
