@@ -66,7 +66,7 @@ func contribute(r ResponseSummary, ikm []string, emit emitFunc) {
 			if i >= len(r.Elements) || r.Elements[i].Count == 0 {
 				missing = 1
 			}
-			emit(IndexNonResponse+e, IndexAgg{N: 1, Part: missing})
+			emit(nonResponsePrefix+e, IndexAgg{N: 1, Part: missing})
 		}
 	}
 	contributeUsage(r.Facts, emit)
@@ -74,7 +74,7 @@ func contribute(r ResponseSummary, ikm []string, emit emitFunc) {
 	contributeSatisfaction(r.Facts, emit)
 	for _, f := range r.Facts {
 		if !strings.HasPrefix(f.Element, "profil.") {
-			emit(IndexNonResponse+f.Element, IndexAgg{N: 1, Part: b2i(f.Skipped)})
+			emit(nonResponsePrefix+f.Element, IndexAgg{N: 1, Part: b2i(f.Skipped)})
 		}
 	}
 }
@@ -186,7 +186,7 @@ func contributeSatisfaction(fs Facts, emit emitFunc) {
 func contributeOfficial(fs Facts, emit emitFunc) {
 	var dampak meanAcc
 	for _, f := range fs {
-		emit(IndexNonResponse+f.Element, IndexAgg{N: 1, Part: b2i(f.Skipped)})
+		emit(nonResponsePrefix+f.Element, IndexAgg{N: 1, Part: b2i(f.Skipped)})
 		switch {
 		case strings.HasPrefix(f.Element, PrefixASNFrek):
 			if v, ok := intIn(f, ASNNever, ASNDaily); ok {
@@ -219,5 +219,5 @@ func contributeOfficial(fs Facts, emit emitFunc) {
 // survey only (the resident and official keys are disjoint, so an OPD's
 // figures combine its services' resident keys with its officials' keys).
 func officialKey(key string) bool {
-	return strings.HasPrefix(strings.TrimPrefix(key, IndexNonResponse), "asn.")
+	return strings.HasPrefix(strings.TrimPrefix(key, nonResponsePrefix), "asn.")
 }

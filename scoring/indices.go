@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -26,7 +27,8 @@ const (
 	IndexCES             = "ces"
 	IndexNPS             = "nps"
 	IndexCompletion      = "completion_rate"
-	IndexNonResponse     = "item_nonresponse." // + element
+	IndexNonResponse     = "item_nonresponse" // per element in its details
+	nonResponsePrefix    = IndexNonResponse + "."
 	IndexVulnerable      = "vulnerable_share"
 	IndexASNWeekly       = "asn.weekly_use." // + system
 	IndexASNPorsiDigital = "asn.porsi_digital"
@@ -54,6 +56,7 @@ const (
 	MeasureNKP                        // nk − nb from Items
 	MeasureNPS                        // (Part − Neg) / N × 100
 	MeasureRanked                     // Items counts ranked; value: share of the first
+	MeasureItems                      // per item Sum of Count missing; value: the highest share
 )
 
 // IndexDef describes one index: its key (or key prefix), how it
@@ -93,7 +96,7 @@ var indexDefs = []IndexDef{
 	{Key: IndexNPS, Measure: MeasureNPS, Label: lbl("NPS", "NPS")},
 	{Key: IndexCompletion, Measure: MeasurePercent, Unit: "%", Label: lbl("Tingkat penyelesaian", "Completion rate")},
 	{Key: IndexVulnerable, Measure: MeasurePercent, Unit: "%", Label: lbl("Responden disabilitas/60+", "Disability/60+ share")},
-	{Key: IndexNonResponse, Measure: MeasurePercent, Unit: "%", Label: lbl("Tidak dijawab", "Item non-response")},
+	{Key: IndexNonResponse, Measure: MeasureItems, Unit: "%", Label: lbl("Tidak dijawab (tertinggi)", "Item non-response (highest)")},
 	{Key: IndexASNWeekly, Measure: MeasurePercent, Official: true, Unit: "%", Label: lbl("ASN memakai tiap minggu", "Officials using weekly")},
 	{Key: IndexASNPorsiDigital, Measure: MeasureMean, Official: true, Unit: "%", Label: lbl("Porsi kerja digital", "Share of work done digitally")},
 	{Key: IndexASNDampak, Measure: MeasureMean, Official: true, Band: levelBand, Label: lbl("Indeks Dampak ASN", "Officials' impact index")},
@@ -189,6 +192,11 @@ func FigureOf(def IndexDef, a IndexAgg) Figure {
 		if len(f.Ranked) > 0 {
 			f.Valid, f.Value = true, f.Ranked[0].Share
 		}
+	case MeasureItems:
+		f.Ranked = rankNonResponse(a)
+		if len(f.Ranked) > 0 {
+			f.Valid, f.Value = true, f.Ranked[0].Share
+		}
 	}
 	if f.Valid && def.Band != nil && !math.IsNaN(f.Value) {
 		f.Band = def.Band(f.Value)
@@ -208,6 +216,37 @@ func rank(a IndexAgg) []Ranked {
 		}
 		return strings.Compare(x.Key, y.Key)
 	})
+	return out
+}
+
+// rankNonResponse lists the elements asked of at least MinReportN
+// respondents by their share left unanswered, highest first (Count: the
+// respondents asked).
+func rankNonResponse(a IndexAgg) []Ranked {
+	out := make([]Ranked, 0, len(a.Items))
+	for k, v := range a.Items {
+		if v.Count >= MinReportN {
+			out = append(out, Ranked{Key: k, Count: v.Count, Share: v.Sum / float64(v.Count) * 100})
+		}
+	}
+	slices.SortFunc(out, func(x, y Ranked) int {
+		if x.Share != y.Share {
+			return cmp.Compare(y.Share, x.Share)
+		}
+		return strings.Compare(x.Key, y.Key)
+	})
+	return out
+}
+
+// NonResponseOf is the item non-response of each element of an
+// item_nonresponse aggregate: the share of the respondents asked who left
+// it unanswered, with n the respondents asked (not suppressed here).
+func NonResponseOf(a IndexAgg) map[string]Figure {
+	out := make(map[string]Figure, len(a.Items))
+	for k, v := range a.Items {
+		p := PercentOf(int(v.Sum), v.Count)
+		out[k] = Figure{Valid: p.Valid, Value: p.Value, N: v.Count}
+	}
 	return out
 }
 

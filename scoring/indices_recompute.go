@@ -38,40 +38,60 @@ type indexRollup struct {
 	opd map[string]map[string]scopeAggs
 }
 
+// keyIDs numbers index keys within one run, so the roll-up adds into
+// slices instead of maps.
+type keyIDs struct {
+	ids  map[string]int
+	keys []string
+}
+
+func (k *keyIDs) id(key string) int {
+	i, ok := k.ids[key]
+	if !ok {
+		i = len(k.keys)
+		k.ids[key] = i
+		k.keys = append(k.keys, key)
+	}
+	return i
+}
+
 // rollUpIndices sums each response's contributions into its periods of
 // the given kinds; keep (nil: keep all) selects the (period id, scope)
 // pairs kept, the scope being "service/<code>" or "opd/<code>".
 func (r *Recomputer) rollUpIndices(rows []ResponseSummary, starts []Start, kinds []survey.PeriodKind,
 	ikm []string, keep func(id, scope string) bool) indexRollup {
-	out := indexRollup{svc: map[string]map[string]scopeAggs{}, opd: map[string]map[string]scopeAggs{}}
+	keys := keyIDs{ids: map[string]int{}}
+	type bucket struct{ aggs []IndexAgg }
+	svc, opd := map[string]map[string]*bucket{}, map[string]map[string]*bucket{}
 	cache := map[string][]string{}
 	type contrib struct {
-		key string
-		a   IndexAgg
+		id int
+		a  IndexAgg
 	}
 	var cs []contrib
-	emit := func(key string, a IndexAgg) { cs = append(cs, contrib{key, a}) }
+	emit := func(key string, a IndexAgg) { cs = append(cs, contrib{keys.id(key), a}) }
 	add := func(at time.Time, official bool, code string) {
-		target, scope := out.svc, "service/"+code
+		target, scope := svc, "service/"+code
 		if official {
-			target, scope = out.opd, "opd/"+code
+			target, scope = opd, "opd/"+code
 		}
 		for _, id := range r.dayPeriods(at, kinds, cache) {
 			if keep != nil && !keep(id, scope) {
 				continue
 			}
 			if target[id] == nil {
-				target[id] = map[string]scopeAggs{}
+				target[id] = map[string]*bucket{}
 			}
-			aggs := target[id][code]
-			if aggs == nil {
-				aggs = scopeAggs{}
-				target[id][code] = aggs
+			b := target[id][code]
+			if b == nil {
+				b = &bucket{}
+				target[id][code] = b
 			}
 			for _, c := range cs {
-				a := aggs[c.key]
-				a.Add(c.a)
-				aggs[c.key] = a
+				if c.id >= len(b.aggs) {
+					b.aggs = append(b.aggs, make([]IndexAgg, len(keys.keys)-len(b.aggs))...)
+				}
+				b.aggs[c.id].Add(c.a)
 			}
 		}
 	}
@@ -85,10 +105,26 @@ func (r *Recomputer) rollUpIndices(rows []ResponseSummary, starts []Start, kinds
 		add(row.SubmittedAt, row.Official, code)
 	}
 	for _, s := range starts {
-		cs = append(cs[:0], contrib{IndexCompletion, IndexAgg{N: 1}})
+		cs = append(cs[:0], contrib{keys.id(IndexCompletion), IndexAgg{N: 1}})
 		add(s.At, false, s.Service)
 	}
-	return out
+	toMaps := func(in map[string]map[string]*bucket) map[string]map[string]scopeAggs {
+		out := make(map[string]map[string]scopeAggs, len(in))
+		for id, scopes := range in {
+			out[id] = make(map[string]scopeAggs, len(scopes))
+			for code, b := range scopes {
+				m := make(scopeAggs, len(b.aggs))
+				for i, a := range b.aggs {
+					if a.N > 0 {
+						m[keys.keys[i]] = a
+					}
+				}
+				out[id][code] = m
+			}
+		}
+		return out
+	}
+	return indexRollup{svc: toMaps(svc), opd: toMaps(opd)}
 }
 
 // dayPeriods lists the ids of the periods of kinds containing t's local
@@ -116,7 +152,7 @@ func (r *Recomputer) fullIndices(ctx context.Context, periods []survey.Period, k
 		return nil, fmt.Errorf("recompute indices: %w", err)
 	}
 	ru := r.rollUpIndices(rows, starts, kinds, elementKeys(w), nil)
-	var out []Snapshot
+	out := make([]Snapshot, 0, len(periods)*(len(r.catalogOPDs())*8+20)*12)
 	for _, p := range periods {
 		id := periodID(p)
 		svc := ru.svc[id]
@@ -126,14 +162,14 @@ func (r *Recomputer) fullIndices(ctx context.Context, periods []survey.Period, k
 		r.addTakeUp(p, svc, nil)
 		codes := slices.Sorted(maps.Keys(svc))
 		for _, c := range codes {
-			out = append(out, scopeSnapshots(ScopeService, c, p, svc[c])...)
+			out = scopeSnapshots(out, ScopeService, c, p, svc[c])
 		}
 		opds := map[string]scopeAggs{}
 		for _, o := range r.catalogOPDs() {
 			opds[o.Code] = opdAggs(o, svc, ru.opd[id][o.Code])
-			out = append(out, scopeSnapshots(ScopeOPD, o.Code, p, opds[o.Code])...)
+			out = scopeSnapshots(out, ScopeOPD, o.Code, p, opds[o.Code])
 		}
-		out = append(out, scopeSnapshots(ScopeCity, "", p, poolScopes(opds))...)
+		out = scopeSnapshots(out, ScopeCity, "", p, poolScopes(opds))
 	}
 	return out, nil
 }
@@ -223,27 +259,27 @@ func (r *Recomputer) periodIndicesIncremental(ctx context.Context, p survey.Peri
 	r.addTakeUp(p, svc, touched)
 	var out []Snapshot
 	for _, c := range slices.Sorted(maps.Keys(svc)) {
-		out = append(out, scopeSnapshots(ScopeService, c, p, svc[c])...)
+		out = scopeSnapshots(out, ScopeService, c, p, svc[c])
 	}
 	for _, s := range read {
 		if _, ok := svc[s]; !ok {
-			svc[s] = stored["service/"+s]
+			svc[s] = unfoldNonResponse(stored["service/"+s])
 		}
 	}
 	opds := map[string]scopeAggs{}
 	for _, o := range r.catalogOPDs() {
 		if !hitOPD[o.Code] {
-			opds[o.Code] = stored["opd/"+o.Code]
+			opds[o.Code] = unfoldNonResponse(stored["opd/"+o.Code])
 			continue
 		}
-		official := stored["opd/"+o.Code]
+		official := unfoldNonResponse(stored["opd/"+o.Code])
 		if touched["opd/"+o.Code] {
 			official = ru.opd[id][o.Code]
 		}
 		opds[o.Code] = opdAggs(o, svc, official)
-		out = append(out, scopeSnapshots(ScopeOPD, o.Code, p, opds[o.Code])...)
+		out = scopeSnapshots(out, ScopeOPD, o.Code, p, opds[o.Code])
 	}
-	return append(out, scopeSnapshots(ScopeCity, "", p, poolScopes(opds))...), nil
+	return scopeSnapshots(out, ScopeCity, "", p, poolScopes(opds)), nil
 }
 
 // addTakeUp puts the digital take-up counts of each catalog service (only
@@ -305,15 +341,45 @@ func poolScopes(scopes map[string]scopeAggs) scopeAggs {
 	return out
 }
 
-// scopeSnapshots turns one scope's aggregates into snapshots, in key order.
-func scopeSnapshots(scope ScopeKind, code string, p survey.Period, aggs scopeAggs) []Snapshot {
-	out := make([]Snapshot, 0, len(aggs))
+// scopeSnapshots appends one scope's snapshots to out, in key order; the
+// per-element item non-response is folded into one item_nonresponse
+// snapshot.
+func scopeSnapshots(out []Snapshot, scope ScopeKind, code string, p survey.Period, aggs scopeAggs) []Snapshot {
+	var nonResp IndexAgg
 	for _, k := range slices.Sorted(maps.Keys(aggs)) {
-		def, ok := DefOf(k)
-		if !ok || aggs[k].N == 0 || (def.Official && scope == ScopeService) {
+		a := aggs[k]
+		if el, ok := strings.CutPrefix(k, nonResponsePrefix); ok {
+			if nonResp.Items == nil {
+				nonResp.Items = map[string]ElementAgg{}
+			}
+			nonResp.Items[el] = ElementAgg{Sum: float64(a.Part), Count: a.N}
+			nonResp.N = max(nonResp.N, a.N)
 			continue
 		}
-		out = append(out, IndexSnapshot(def, k, scope, code, p, aggs[k]))
+		def, ok := DefOf(k)
+		if !ok || a.N == 0 || (def.Official && scope == ScopeService) {
+			continue
+		}
+		out = append(out, IndexSnapshot(def, k, scope, code, p, a))
+	}
+	if nonResp.N > 0 {
+		def, _ := DefOf(IndexNonResponse)
+		out = append(out, IndexSnapshot(def, IndexNonResponse, scope, code, p, nonResp))
+	}
+	return out
+}
+
+// unfoldNonResponse turns a stored item_nonresponse aggregate back into
+// the per-element keys the roll-up uses.
+func unfoldNonResponse(aggs scopeAggs) scopeAggs {
+	a, ok := aggs[IndexNonResponse]
+	if !ok {
+		return aggs
+	}
+	out := maps.Clone(aggs)
+	delete(out, IndexNonResponse)
+	for el, it := range a.Items {
+		out[nonResponsePrefix+el] = IndexAgg{N: it.Count, Part: int(it.Sum)}
 	}
 	return out
 }

@@ -148,6 +148,19 @@ func TestIndicesHandComputed(t *testing.T) {
 		got := map[string]scoring.Snapshot{}
 		for _, s := range res.Snapshots {
 			got[string(s.Scope)+"/"+s.ScopeCode+" "+s.Index] = s
+			if s.Index != scoring.IndexNonResponse {
+				continue
+			}
+			for el, f := range scoring.NonResponseOf(*s.Details.Agg) { // one snapshot, per element in its details
+				e := scoring.Snapshot{Valid: f.N >= scoring.MinReportN, Value: f.Value, N: f.N}
+				if !e.Valid {
+					e.Status = scoring.StatusSuppressed
+				}
+				got[string(s.Scope)+"/"+s.ScopeCode+" item_nonresponse."+el] = e
+			}
+		}
+		if r := got["service/a1 item_nonresponse"]; !r.Valid || r.Value != 20 || r.Details.Ranked[0].Key != "dampak.menit_hemat" {
+			t.Errorf("item_nonresponse of a1: %+v, want the highest share 20 (dampak.menit_hemat first by key)", r)
 		}
 		for _, w := range ixWants() {
 			s, ok := got[w.scope+" "+w.key]

@@ -50,7 +50,7 @@ func formatIndex(def scoring.IndexDef, v float64, ranked []scoring.Ranked, lang 
 	switch def.Unit {
 	case "%":
 		s := formatNumber(v, 1, lang) + " %"
-		if def.Measure == scoring.MeasureRanked && len(ranked) > 0 {
+		if (def.Measure == scoring.MeasureRanked || def.Measure == scoring.MeasureItems) && len(ranked) > 0 {
 			s = ranked[0].Key + " " + s
 		}
 		return s
@@ -135,13 +135,13 @@ func printBlock(w io.Writer, s scopeReport, label, lang string) error {
 	return nil
 }
 
-// reportOrder lists a scope's printed keys in registry order; the IKM and
-// item non-response are left to the IKM table and to --json.
+// reportOrder lists a scope's printed keys in registry order (the IKM is
+// in its own table; the item non-response of each element only in --json,
+// the highest one is printed).
 func reportOrder(s scopeReport) []string {
 	var out []string
 	for _, d := range scoring.IndexDefs() {
 		switch {
-		case d.Key == scoring.IndexNonResponse:
 		case strings.HasSuffix(d.Key, "."):
 			var ks []string
 			for k := range s.Indices {

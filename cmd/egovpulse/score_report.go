@@ -127,6 +127,9 @@ func buildScoreReport(rows []storage.ScoreSnapshot, cat *survey.Catalog, p surve
 			}
 			sr.Indices[key] = fig
 		}
+		if err := addNonResponse(sr.Indices, snaps, loc, lang); err != nil {
+			return rep, err
+		}
 		rep.Scopes = append(rep.Scopes, sr)
 	}
 	return rep, nil
@@ -187,6 +190,28 @@ func figureOf(snaps map[string]storage.ScoreSnapshot, key string, loc *time.Loca
 		fig.Text = formatIndex(def, v, s.Details.Ranked, lang)
 	}
 	return fig, nil
+}
+
+// addNonResponse adds the item non-response of each element, kept in the
+// details of the item_nonresponse snapshot, as item_nonresponse.<element>.
+func addNonResponse(figs map[string]indexFigure, snaps map[string]storage.ScoreSnapshot, loc *time.Location, lang string) error {
+	r, ok := snaps[scoring.IndexNonResponse]
+	if !ok {
+		return nil
+	}
+	s, err := r.Snapshot(loc)
+	if err != nil || s.Details.Agg == nil {
+		return err
+	}
+	for el, f := range scoring.NonResponseOf(*s.Details.Agg) {
+		fig := indexFigure{N: f.N, Status: figureSuppressed, Suppressed: true, Text: suppressedText(lang)}
+		if f.N >= scoring.MinReportN && f.Valid {
+			v := f.Value
+			fig = indexFigure{Value: &v, N: f.N, Status: figureOK, Text: formatNumber(v, 1, lang) + " %"}
+		}
+		figs[scoring.IndexNonResponse+"."+el] = fig
+	}
+	return nil
 }
 
 // ikmRow turns a stored IKM snapshot into a table row and its figure.

@@ -212,6 +212,12 @@ func TestScoreJSONAndIdempotence(t *testing.T) {
 	if f := city.Indices["dampak.efisiensi"]; f.Value != nil || !f.Suppressed || f.N != 4 || f.Status != "suppressed" {
 		t.Errorf("dampak.efisiensi %+v, want suppressed with n 4 and no value", f)
 	}
+	if f := city.Indices["item_nonresponse.persyaratan"]; f.Value == nil || *f.Value != 0 || f.N != 12 {
+		t.Errorf("item_nonresponse.persyaratan %+v, want 0 %% of 12", f)
+	}
+	if f := city.Indices["item_nonresponse.dampak.hemat_waktu"]; !f.Suppressed || f.Value != nil {
+		t.Errorf("item_nonresponse.dampak.hemat_waktu %+v, want suppressed (asked of 3)", f)
+	}
 	if f := city.Indices["digital_takeup"]; f.Value != nil || f.Status != "no_data" {
 		t.Errorf("digital_takeup %+v, want no data (officials report no counts yet)", f)
 	}
