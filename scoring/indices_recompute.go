@@ -28,118 +28,26 @@ type IndexSource interface {
 	StoredIndexAggs(ctx context.Context, p survey.Period, services []string) (map[string]map[string]IndexAgg, error)
 }
 
-// scopeAggs are the aggregates of one scope, by index key.
-type scopeAggs map[string]IndexAgg
-
-// indexRollup holds the aggregates of a run: period id → service (resident
-// answers) or OPD (officials' answers) → index key → aggregate.
-type indexRollup struct {
-	svc map[string]map[string]scopeAggs
-	opd map[string]map[string]scopeAggs
-}
-
-// keyIDs numbers index keys within one run, so the roll-up adds into
-// slices instead of maps.
-type keyIDs struct {
-	ids  map[string]int
-	keys []string
-}
-
-func (k *keyIDs) id(key string) int {
-	i, ok := k.ids[key]
-	if !ok {
-		i = len(k.keys)
-		k.ids[key] = i
-		k.keys = append(k.keys, key)
+// readFull reads the responses of the periods once: with Indices, the
+// summaries (the IKM rows are those with an unsur score); else the IKM
+// rows only.
+func (r *Recomputer) readFull(ctx context.Context, periods []survey.Period, w Weights) ([]ResponseScore, []ResponseSummary, error) {
+	lo, hi := span(periods)
+	if r.Indices == nil {
+		rows, err := r.Source.ResponseScores(ctx, lo, hi, elementKeys(w), nil)
+		return rows, nil, err
 	}
-	return i
-}
-
-// rollUpIndices sums each response's contributions into its periods of
-// the given kinds; keep (nil: keep all) selects the (period id, scope)
-// pairs kept, the scope being "service/<code>" or "opd/<code>".
-func (r *Recomputer) rollUpIndices(rows []ResponseSummary, starts []Start, kinds []survey.PeriodKind,
-	ikm []string, keep func(id, scope string) bool) indexRollup {
-	keys := keyIDs{ids: map[string]int{}}
-	type bucket struct{ aggs []IndexAgg }
-	svc, opd := map[string]map[string]*bucket{}, map[string]map[string]*bucket{}
-	cache := map[string][]string{}
-	type contrib struct {
-		id int
-		a  IndexAgg
+	sums, err := r.Indices.ResponseSummaries(ctx, lo, hi, elementKeys(w), nil, nil)
+	if err != nil {
+		return nil, nil, err
 	}
-	var cs []contrib
-	emit := func(key string, a IndexAgg) { cs = append(cs, contrib{keys.id(key), a}) }
-	add := func(at time.Time, official bool, code string) {
-		target, scope := svc, "service/"+code
-		if official {
-			target, scope = opd, "opd/"+code
-		}
-		for _, id := range r.dayPeriods(at, kinds, cache) {
-			if keep != nil && !keep(id, scope) {
-				continue
-			}
-			if target[id] == nil {
-				target[id] = map[string]*bucket{}
-			}
-			b := target[id][code]
-			if b == nil {
-				b = &bucket{}
-				target[id][code] = b
-			}
-			for _, c := range cs {
-				if c.id >= len(b.aggs) {
-					b.aggs = append(b.aggs, make([]IndexAgg, len(keys.keys)-len(b.aggs))...)
-				}
-				b.aggs[c.id].Add(c.a)
-			}
+	rows := make([]ResponseScore, 0, len(sums))
+	for _, s := range sums {
+		if !s.Official && slices.ContainsFunc(s.Elements, func(e ElementAgg) bool { return e.Count > 0 }) {
+			rows = append(rows, s.ResponseScore)
 		}
 	}
-	for _, row := range rows {
-		cs = cs[:0]
-		contribute(row, ikm, emit)
-		code := row.Service
-		if row.Official {
-			code = row.OPD
-		}
-		add(row.SubmittedAt, row.Official, code)
-	}
-	for _, s := range starts {
-		cs = append(cs[:0], contrib{keys.id(IndexCompletion), IndexAgg{N: 1}})
-		add(s.At, false, s.Service)
-	}
-	toMaps := func(in map[string]map[string]*bucket) map[string]map[string]scopeAggs {
-		out := make(map[string]map[string]scopeAggs, len(in))
-		for id, scopes := range in {
-			out[id] = make(map[string]scopeAggs, len(scopes))
-			for code, b := range scopes {
-				m := make(scopeAggs, len(b.aggs))
-				for i, a := range b.aggs {
-					if a.N > 0 {
-						m[keys.keys[i]] = a
-					}
-				}
-				out[id][code] = m
-			}
-		}
-		return out
-	}
-	return indexRollup{svc: toMaps(svc), opd: toMaps(opd)}
-}
-
-// dayPeriods lists the ids of the periods of kinds containing t's local
-// day (periods never split a day), cached by day.
-func (r *Recomputer) dayPeriods(t time.Time, kinds []survey.PeriodKind, cache map[string][]string) []string {
-	local := t.In(r.loc())
-	dk := local.Format(time.DateOnly)
-	ids, ok := cache[dk]
-	if !ok {
-		for _, k := range kinds {
-			ids = append(ids, periodID(survey.PeriodOf(k, local, r.loc())))
-		}
-		cache[dk] = ids
-	}
-	return ids
+	return rows, sums, nil
 }
 
 // fullIndices computes every index of every scope of the periods from the

@@ -85,28 +85,6 @@ func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, 
 	return res, nil
 }
 
-// readFull reads the responses of the periods once: with Indices, the
-// summaries (the IKM rows are those with an unsur score); else the IKM
-// rows only.
-func (r *Recomputer) readFull(ctx context.Context, periods []survey.Period, w Weights) ([]ResponseScore, []ResponseSummary, error) {
-	lo, hi := span(periods)
-	if r.Indices == nil {
-		rows, err := r.Source.ResponseScores(ctx, lo, hi, elementKeys(w), nil)
-		return rows, nil, err
-	}
-	sums, err := r.Indices.ResponseSummaries(ctx, lo, hi, elementKeys(w), nil, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	rows := make([]ResponseScore, 0, len(sums))
-	for _, s := range sums {
-		if !s.Official && slices.ContainsFunc(s.Elements, func(e ElementAgg) bool { return e.Count > 0 }) {
-			rows = append(rows, s.ResponseScore)
-		}
-	}
-	return rows, sums, nil
-}
-
 // Incremental recomputes, for each period of the given kinds containing a
 // touch, the touched services, their OPDs and the city; untouched services
 // are taken from their stored snapshots. When months are among the kinds,
