@@ -50,9 +50,9 @@ func (r *Recomputer) readFull(ctx context.Context, periods []survey.Period, w We
 	return rows, sums, nil
 }
 
-// fullIndices computes every index of every scope of the periods from the
-// summaries already read (rows) and the unsubmitted starts.
-func (r *Recomputer) fullIndices(ctx context.Context, periods []survey.Period, kinds []survey.PeriodKind,
+// fullIndices appends to out every index of every scope of the periods,
+// from the summaries already read (rows) and the unsubmitted starts.
+func (r *Recomputer) fullIndices(ctx context.Context, out []Snapshot, periods []survey.Period, kinds []survey.PeriodKind,
 	rows []ResponseSummary, w Weights) ([]Snapshot, error) {
 	lo, hi := span(periods)
 	starts, err := r.Indices.UnsubmittedStarts(ctx, lo, hi, nil)
@@ -60,7 +60,6 @@ func (r *Recomputer) fullIndices(ctx context.Context, periods []survey.Period, k
 		return nil, fmt.Errorf("recompute indices: %w", err)
 	}
 	ru := r.rollUpIndices(rows, starts, kinds, elementKeys(w), nil)
-	out := make([]Snapshot, 0, len(periods)*(len(r.catalogOPDs())*8+20)*12)
 	for _, p := range periods {
 		id := periodID(p)
 		svc := ru.svc[id]

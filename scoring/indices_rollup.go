@@ -42,43 +42,76 @@ type contrib struct {
 	a  IndexAgg
 }
 
+// dayScope is one scope's local day: responses are summed per day first,
+// then each day into its periods (periods never split a day).
+type dayScope struct {
+	official bool
+	code     string
+	day      int // yyyymmdd, local
+}
+
 // indexRoller sums responses into (period, scope) buckets.
 type indexRoller struct {
 	r        *Recomputer
 	kinds    []survey.PeriodKind
 	keep     func(id, scope string) bool
 	keys     keyIDs
+	days     map[dayScope]*aggBucket
 	svc, opd map[string]map[string]*aggBucket
-	cache    map[string][]string
 	cs       []contrib // the current response's contributions
 }
 
 func (x *indexRoller) emit(key string, a IndexAgg) { x.cs = append(x.cs, contrib{x.keys.id(key), a}) }
 
-// add adds the current contributions to every kept period of at for one
+// addTo adds aggregates by key id to a bucket.
+func (x *indexRoller) addTo(b *aggBucket, id int, a IndexAgg) {
+	if id >= len(b.aggs) {
+		b.aggs = append(b.aggs, make([]IndexAgg, len(x.keys.keys)-len(b.aggs))...)
+	}
+	b.aggs[id].Add(a)
+}
+
+// add adds the current contributions to the local day of at of one
 // service (resident) or OPD (official).
 func (x *indexRoller) add(at time.Time, official bool, code string) {
-	target, scope := x.svc, "service/"+code
-	if official {
-		target, scope = x.opd, "opd/"+code
+	y, m, d := at.In(x.r.loc()).Date()
+	k := dayScope{official, code, y*10000 + int(m)*100 + d}
+	b := x.days[k]
+	if b == nil {
+		b = &aggBucket{}
+		x.days[k] = b
 	}
-	for _, id := range x.r.dayPeriods(at, x.kinds, x.cache) {
-		if x.keep != nil && !x.keep(id, scope) {
-			continue
+	for _, c := range x.cs {
+		x.addTo(b, c.id, c.a)
+	}
+}
+
+// spread adds every day bucket to the kept periods containing its day.
+func (x *indexRoller) spread() {
+	cache := map[string][]string{}
+	for k, b := range x.days {
+		target, scope := x.svc, "service/"+k.code
+		if k.official {
+			target, scope = x.opd, "opd/"+k.code
 		}
-		if target[id] == nil {
-			target[id] = map[string]*aggBucket{}
-		}
-		b := target[id][code]
-		if b == nil {
-			b = &aggBucket{}
-			target[id][code] = b
-		}
-		for _, c := range x.cs {
-			if c.id >= len(b.aggs) {
-				b.aggs = append(b.aggs, make([]IndexAgg, len(x.keys.keys)-len(b.aggs))...)
+		day := time.Date(k.day/10000, time.Month(k.day/100%100), k.day%100, 12, 0, 0, 0, x.r.loc())
+		for _, id := range x.r.dayPeriods(day, x.kinds, cache) {
+			if x.keep != nil && !x.keep(id, scope) {
+				continue
 			}
-			b.aggs[c.id].Add(c.a)
+			if target[id] == nil {
+				target[id] = map[string]*aggBucket{}
+			}
+			pb := target[id][k.code]
+			if pb == nil {
+				pb = &aggBucket{}
+				target[id][k.code] = pb
+			}
+			for i, a := range b.aggs {
+				if a.N > 0 {
+					x.addTo(pb, i, a)
+				}
+			}
 		}
 	}
 }
@@ -106,8 +139,8 @@ func (x *indexRoller) maps(in map[string]map[string]*aggBucket) map[string]map[s
 // pairs kept, the scope being "service/<code>" or "opd/<code>".
 func (r *Recomputer) rollUpIndices(rows []ResponseSummary, starts []Start, kinds []survey.PeriodKind,
 	ikm []string, keep func(id, scope string) bool) indexRollup {
-	x := &indexRoller{r: r, kinds: kinds, keep: keep, keys: keyIDs{ids: map[string]int{}},
-		svc: map[string]map[string]*aggBucket{}, opd: map[string]map[string]*aggBucket{}, cache: map[string][]string{}}
+	x := &indexRoller{r: r, kinds: kinds, keep: keep, keys: keyIDs{ids: map[string]int{}}, days: map[dayScope]*aggBucket{},
+		svc: map[string]map[string]*aggBucket{}, opd: map[string]map[string]*aggBucket{}}
 	for _, row := range rows {
 		x.cs = x.cs[:0]
 		contribute(row, ikm, x.emit)
@@ -122,6 +155,7 @@ func (r *Recomputer) rollUpIndices(rows []ResponseSummary, starts []Start, kinds
 		x.emit(IndexCompletion, IndexAgg{N: 1})
 		x.add(s.At, false, s.Service)
 	}
+	x.spread()
 	return indexRollup{svc: x.maps(x.svc), opd: x.maps(x.opd)}
 }
 

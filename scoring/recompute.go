@@ -71,16 +71,21 @@ func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, 
 	}
 	buckets := r.rollUp(rows, kinds, w, nil)
 	res := RecomputeResult{Complete: periods}
+	if r.Indices != nil { // about 20 indices per scope beside the IKM
+		scopes := 1 + len(r.catalogOPDs())
+		for _, o := range r.catalogOPDs() {
+			scopes += len(o.Services)
+		}
+		res.Snapshots = make([]Snapshot, 0, len(periods)*scopes*21)
+	}
 	for _, p := range periods {
 		aggs := buckets[periodID(p)]
 		res.Snapshots = append(res.Snapshots, r.periodSnapshots(p, aggs, nil, w)...)
 	}
 	if r.Indices != nil {
-		more, err := r.fullIndices(ctx, periods, kinds, sums, w)
-		if err != nil {
+		if res.Snapshots, err = r.fullIndices(ctx, res.Snapshots, periods, kinds, sums, w); err != nil {
 			return RecomputeResult{}, err
 		}
-		res.Snapshots = append(res.Snapshots, more...)
 	}
 	return res, nil
 }

@@ -69,13 +69,19 @@ func (s *Store) readSummaryRows(ctx context.Context, q string, args []any, eleme
 	var r responseSummary
 	var at any
 	all := make([]scoring.ElementAgg, len(s.summary.elements))
+	var slab []scoring.ElementAgg // the rows' Elements, allocated 1024 rows at a time
+	out = make([]scoring.ResponseSummary, 0, 1024)
 	for rows.Next() {
 		if err := rows.Scan(&r.ResponseID, &r.ServiceCode, &at, &r.Layout, &r.Packed, &r.ScoreSum, &r.ScoreCount,
 			&r.SurveyID, &r.Audience, &r.OPDCode, &r.Facts); err != nil {
 			return nil, nil, fmt.Errorf("response summaries: %w", err)
 		}
 		row := scoring.ResponseSummary{Survey: r.SurveyID, Official: r.Audience == string(survey.AudienceOfficial), OPD: r.OPDCode,
-			ResponseScore: scoring.ResponseScore{ResponseID: r.ResponseID, Service: r.ServiceCode, Elements: make([]scoring.ElementAgg, len(elements))}}
+			ResponseScore: scoring.ResponseScore{ResponseID: r.ResponseID, Service: r.ServiceCode}}
+		if len(slab) < len(elements) {
+			slab = make([]scoring.ElementAgg, 1024*len(elements))
+		}
+		row.Elements, slab = slab[:len(elements):len(elements)], slab[len(elements):]
 		if row.SubmittedAt, err = asTime(at); err != nil {
 			return nil, nil, fmt.Errorf("response summaries: response %d: %w", r.ResponseID, err)
 		}

@@ -258,24 +258,31 @@ func sameRow(old ScoreSnapshot, snap scoring.Snapshot) bool {
 
 // storedFor reads the stored snapshots of every period res touches.
 func (tx *Tx) storedFor(res scoring.RecomputeResult) (map[snapKey]ScoreSnapshot, error) {
-	periods := append([]survey.Period{}, res.Complete...)
-	for _, s := range res.Snapshots {
-		periods = append(periods, s.Period)
-	}
 	out := map[snapKey]ScoreSnapshot{}
-	if len(periods) == 0 {
-		return out, nil
-	}
 	starts := map[survey.PeriodKind][]time.Time{} // exact periods, not a range: an
 	var kinds []survey.PeriodKind                 // incremental run reads only its own
-	for _, p := range periods {
-		t := utcMilli(p.Start)
-		if !slices.Contains(kinds, p.Kind) {
-			kinds = append(kinds, p.Kind)
+	seen := map[string]bool{}
+	addPeriod := func(p survey.Period) {
+		if id := string(p.Kind) + p.Key(); !seen[id] {
+			seen[id] = true
+			if !slices.Contains(kinds, p.Kind) {
+				kinds = append(kinds, p.Kind)
+			}
+			starts[p.Kind] = append(starts[p.Kind], utcMilli(p.Start))
 		}
-		if !slices.ContainsFunc(starts[p.Kind], t.Equal) {
-			starts[p.Kind] = append(starts[p.Kind], t)
+	}
+	var codes []string // an incremental run: only the scopes it recomputed
+	for _, p := range res.Complete {
+		addPeriod(p)
+	}
+	for _, s := range res.Snapshots {
+		addPeriod(s.Period)
+		if len(res.Complete) == 0 && !slices.Contains(codes, s.ScopeCode) {
+			codes = append(codes, s.ScopeCode)
 		}
+	}
+	if len(kinds) == 0 {
+		return out, nil
 	}
 	var cond []string
 	var args []any
@@ -283,9 +290,12 @@ func (tx *Tx) storedFor(res scoring.RecomputeResult) (map[snapKey]ScoreSnapshot,
 		cond = append(cond, "(period_kind = ? AND period_start IN ?)")
 		args = append(args, k, starts[k])
 	}
+	q := tx.db.Where(strings.Join(cond, " OR "), args...)
+	if codes != nil {
+		q = q.Where("scope_code IN ?", codes)
+	}
 	var rows []ScoreSnapshot
-	err := tx.db.Where(strings.Join(cond, " OR "), args...).Find(&rows).Error
-	if err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("read snapshots: %w", err)
 	}
 	for _, r := range rows {
