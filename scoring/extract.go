@@ -123,7 +123,7 @@ func contributeImpact(fs Facts, emit emitFunc) {
 		switch f.Element {
 		case ElemMenitHemat, ElemRupiahHemat:
 			if v, ok := finiteNumber(f); ok {
-				emit(f.Element, IndexAgg{N: 1, Values: []float64{v}})
+				emit(f.Element, valueAgg(v))
 			}
 			continue
 		case ElemKunjungan:
@@ -198,7 +198,7 @@ func contributeOfficial(fs Facts, emit emitFunc) {
 			}
 		case f.Element == ElemASNJamHemat:
 			if v, ok := finiteNumber(f); ok {
-				emit(IndexASNJamHemat, IndexAgg{N: 1, Values: []float64{v}})
+				emit(IndexASNJamHemat, valueAgg(v))
 			}
 		case strings.HasPrefix(f.Element, PrefixASNDampak):
 			if v, ok := intIn(f, MinAgreement, MaxAgreement); ok {

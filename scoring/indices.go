@@ -52,7 +52,7 @@ type Measure int
 const (
 	MeasureMean    Measure = iota + 1 // Sum / N
 	MeasurePercent                    // Part / N × 100
-	MeasureMedian                     // median of Values
+	MeasureMedian                     // median of the values (Values, Counts)
 	MeasureNKP                        // nk − nb from Items
 	MeasureNPS                        // (Part − Neg) / N × 100
 	MeasureRanked                     // Items counts ranked; value: share of the first
@@ -126,7 +126,8 @@ type IndexAgg struct {
 	Sum    float64               `json:"sum,omitempty"`
 	Part   int                   `json:"part,omitempty"`
 	Neg    int                   `json:"neg,omitempty"`
-	Values []float64             `json:"values,omitempty"`
+	Values []float64             `json:"values,omitempty"` // distinct values, ascending (medians)
+	Counts []int                 `json:"counts,omitempty"` // how many respondents gave each
 	Items  map[string]ElementAgg `json:"items,omitempty"`
 }
 
@@ -136,13 +137,53 @@ func (a *IndexAgg) Add(b IndexAgg) {
 	a.Sum += b.Sum
 	a.Part += b.Part
 	a.Neg += b.Neg
-	a.Values = append(a.Values, b.Values...)
+	if len(b.Values) > 0 {
+		a.Values, a.Counts = mergeCounts(a.Values, a.Counts, b.Values, b.Counts)
+	}
 	for k, v := range b.Items {
 		if a.Items == nil {
 			a.Items = map[string]ElementAgg{}
 		}
 		a.Items[k] = a.Items[k].Add(v)
 	}
+}
+
+// valueAgg is one respondent's value of a median index.
+func valueAgg(v float64) IndexAgg {
+	return IndexAgg{N: 1, Values: []float64{v}, Counts: []int{1}}
+}
+
+// mergeCounts merges two ascending lists of distinct values with their
+// counts into new slices.
+func mergeCounts(av []float64, ac []int, bv []float64, bc []int) ([]float64, []int) {
+	vs := make([]float64, 0, len(av)+len(bv))
+	cs := make([]int, 0, len(av)+len(bv))
+	i, j := 0, 0
+	for i < len(av) || j < len(bv) {
+		switch {
+		case j == len(bv) || (i < len(av) && av[i] < bv[j]):
+			vs, cs = append(vs, av[i]), append(cs, ac[i])
+			i++
+		case i == len(av) || bv[j] < av[i]:
+			vs, cs = append(vs, bv[j]), append(cs, bc[j])
+			j++
+		default:
+			vs, cs = append(vs, av[i]), append(cs, ac[i]+bc[j])
+			i, j = i+1, j+1
+		}
+	}
+	return vs, cs
+}
+
+// expand lists every respondent's value, ascending.
+func (a IndexAgg) expand() []float64 {
+	var out []float64
+	for i, v := range a.Values {
+		for range a.Counts[i] {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // Ranked is one obstacle of a ranked index, with its share of respondents.
@@ -174,7 +215,7 @@ func FigureOf(def IndexDef, a IndexAgg) Figure {
 		p := PercentOf(a.Part, a.N)
 		f.Valid, f.Value = p.Valid, p.Value
 	case MeasureMedian:
-		vs := a.Values
+		vs := a.expand()
 		if def.Key == IndexRupiahHemat {
 			vs = Winsorise(vs, RupiahWinsorPercentile)
 		}

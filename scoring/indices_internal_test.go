@@ -3,6 +3,7 @@ package scoring
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -103,4 +104,32 @@ func TestAggregatesMatchPureFunctions(t *testing.T) {
 	check(IndexNKP, nkp.Value, nkp.N)
 	check(IndexPemanfaatan, IndeksPemanfaatan(freqs).Value, 200)
 	check(IndexCSAT, CSAT(csat).Value, 200)
+}
+
+// TestMediansFromCounts: values kept as distinct values with counts, pooled
+// in any order, give the pure functions' medians (rupiah winsorised).
+func TestMediansFromCounts(t *testing.T) {
+	vs := []float64{60, 15, 60, 0, 30, 60, 2000000, 15, 45, 30, 30}
+	var a, b IndexAgg
+	for i, v := range vs {
+		if i%3 == 0 {
+			a.Add(valueAgg(v))
+		} else {
+			b.Add(valueAgg(v))
+		}
+	}
+	b.Add(a)
+	if !slices.Equal(b.Values, []float64{0, 15, 30, 45, 60, 2000000}) || !slices.Equal(b.Counts, []int{1, 2, 3, 1, 3, 1}) || b.N != len(vs) {
+		t.Fatalf("pooled %+v", b)
+	}
+	for _, key := range []string{IndexMenitHemat, IndexRupiahHemat} {
+		def, _ := DefOf(key)
+		want := MedianOf(vs).Value
+		if key == IndexRupiahHemat {
+			want = MedianOf(Winsorise(vs, RupiahWinsorPercentile)).Value
+		}
+		if f := FigureOf(def, b); !f.Valid || f.Value != want || f.N != len(vs) {
+			t.Errorf("%s: %+v, want %v of %d", key, f, want, len(vs))
+		}
+	}
 }

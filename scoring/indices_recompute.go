@@ -296,8 +296,6 @@ func unfoldNonResponse(aggs scopeAggs) scopeAggs {
 // value, status StatusSuppressed, n and the aggregate kept for pooling.
 func IndexSnapshot(def IndexDef, key string, scope ScopeKind, code string, p survey.Period, a IndexAgg) Snapshot {
 	fig := FigureOf(def, a)
-	a.Values = slices.Clone(a.Values)
-	slices.Sort(a.Values)
 	s := Snapshot{Index: key, Scope: scope, ScopeCode: code, Period: p, N: fig.N,
 		Details: SnapshotDetails{Agg: &a}}
 	switch {

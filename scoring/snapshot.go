@@ -203,7 +203,7 @@ func sameAgg(a, b *IndexAgg, near func(x, y float64) bool) bool {
 		return a == b
 	}
 	if a.N != b.N || a.Part != b.Part || a.Neg != b.Neg || !near(a.Sum, b.Sum) ||
-		!slices.Equal(a.Values, b.Values) || len(a.Items) != len(b.Items) {
+		!slices.Equal(a.Values, b.Values) || !slices.Equal(a.Counts, b.Counts) || len(a.Items) != len(b.Items) {
 		return false
 	}
 	for k, x := range a.Items {
