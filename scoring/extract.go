@@ -9,16 +9,27 @@ import (
 // respondent profile.
 const SurveySKM = "skm"
 
-// impactGroups maps each resident impact item to its sub-score (see the
-// item constants in impact.go); bermanfaat counts in the index only.
-var impactGroups = map[string]string{
-	ItemHematWaktu: IndexEfisiensi, ItemHematBiaya: IndexEfisiensi, ItemKurangKunjungan: IndexEfisiensi,
-	ItemTransparansi: IndexTransparansi, ItemKepastianWaktu: IndexTransparansi,
-	ItemIntegritas: IndexIntegritas, ItemKepercayaan: IndexKepercayaan, ItemBermanfaat: "",
-}
+// subScores are the impact sub-scores; impactGroups maps each resident
+// impact item to its sub-score's place (see the item constants in
+// impact.go); bermanfaat (-1) counts in the index only.
+var (
+	subScores    = [...]string{IndexEfisiensi, IndexTransparansi, IndexIntegritas, IndexKepercayaan}
+	impactGroups = map[string]int{
+		ItemHematWaktu: 0, ItemHematBiaya: 0, ItemKurangKunjungan: 0,
+		ItemTransparansi: 1, ItemKepastianWaktu: 1,
+		ItemIntegritas: 2, ItemKepercayaan: 3, ItemBermanfaat: -1,
+	}
+)
 
 // emitFunc receives one response's contribution to one index.
 type emitFunc func(key string, a IndexAgg)
+
+// sink receives one response's contributions: to an index, or to the item
+// non-response of an element (kept apart to spare building its key).
+type sink interface {
+	emit(key string, a IndexAgg)
+	emitNonResponse(element string, a IndexAgg)
+}
 
 // meanAcc accumulates one respondent's agreement items.
 type meanAcc struct {
@@ -54,9 +65,10 @@ func finiteNumber(f Fact) (float64, bool) {
 // contribute emits what one submitted response adds to each index: one
 // respondent of each index it has an answer for. ikm lists the weighted
 // unsur keys, aligned with r.Elements.
-func contribute(r ResponseSummary, ikm []string, emit emitFunc) {
+func contribute(r ResponseSummary, ikm []string, out sink) {
+	emit := out.emit
 	if r.Official {
-		contributeOfficial(r.Facts, emit)
+		contributeOfficial(r.Facts, out)
 		return
 	}
 	emit(IndexCompletion, IndexAgg{N: 1, Part: 1})
@@ -66,7 +78,7 @@ func contribute(r ResponseSummary, ikm []string, emit emitFunc) {
 			if i >= len(r.Elements) || r.Elements[i].Count == 0 {
 				missing = 1
 			}
-			emit(nonResponsePrefix+e, IndexAgg{N: 1, Part: missing})
+			out.emitNonResponse(e, IndexAgg{N: 1, Part: missing})
 		}
 	}
 	contributeUsage(r.Facts, emit)
@@ -74,7 +86,7 @@ func contribute(r ResponseSummary, ikm []string, emit emitFunc) {
 	contributeSatisfaction(r.Facts, emit)
 	for _, f := range r.Facts {
 		if !strings.HasPrefix(f.Element, "profil.") {
-			emit(nonResponsePrefix+f.Element, IndexAgg{N: 1, Part: b2i(f.Skipped)})
+			out.emitNonResponse(f.Element, IndexAgg{N: 1, Part: b2i(f.Skipped)})
 		}
 	}
 }
@@ -114,7 +126,7 @@ func contributeUsage(fs Facts, emit emitFunc) {
 // items this respondent was asked and answered) and the quantified impacts.
 func contributeImpact(fs Facts, emit emitFunc) {
 	var all meanAcc
-	groups := map[string]*meanAcc{}
+	var groups [len(subScores)]meanAcc
 	for _, f := range fs {
 		item, ok := strings.CutPrefix(f.Element, PrefixDampak)
 		if !ok {
@@ -138,16 +150,13 @@ func contributeImpact(fs Facts, emit emitFunc) {
 			continue
 		}
 		all.add(v)
-		if g != "" {
-			if groups[g] == nil {
-				groups[g] = &meanAcc{}
-			}
+		if g >= 0 {
 			groups[g].add(v)
 		}
 	}
 	all.emitAgreement(IndexDampak, emit)
 	for g, m := range groups {
-		m.emitAgreement(g, emit)
+		m.emitAgreement(subScores[g], emit)
 	}
 }
 
@@ -183,10 +192,11 @@ func contributeSatisfaction(fs Facts, emit emitFunc) {
 }
 
 // contributeOfficial: the officials' survey, per OPD.
-func contributeOfficial(fs Facts, emit emitFunc) {
+func contributeOfficial(fs Facts, out sink) {
+	emit := out.emit
 	var dampak meanAcc
 	for _, f := range fs {
-		emit(nonResponsePrefix+f.Element, IndexAgg{N: 1, Part: b2i(f.Skipped)})
+		out.emitNonResponse(f.Element, IndexAgg{N: 1, Part: b2i(f.Skipped)})
 		switch {
 		case strings.HasPrefix(f.Element, PrefixASNFrek):
 			if v, ok := intIn(f, ASNNever, ASNDaily); ok {

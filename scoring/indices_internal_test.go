@@ -80,11 +80,11 @@ func TestAggregatesMatchPureFunctions(t *testing.T) {
 		fs = append(fs, Fact{Element: ElemFrekuensi, Value: strconv.Itoa(f)}, Fact{Element: ElemCSAT, Value: strconv.Itoa(c)})
 		dampak, nkpAnswers, freqs, csat = append(dampak, d), append(nkpAnswers, n), append(freqs, f), append(csat, c)
 		svc := services[map[bool]string{true: "a", false: "b"}[i%2 == 0]]
-		contribute(ResponseSummary{Facts: fs}, nil, func(k string, a IndexAgg) {
+		contribute(ResponseSummary{Facts: fs}, nil, funcSink(func(k string, a IndexAgg) {
 			cur := svc[k]
 			cur.Add(a)
 			svc[k] = cur
-		})
+		}))
 	}
 	pool := poolScopes(services)
 	check := func(key string, want float64, n int) {
@@ -133,3 +133,10 @@ func TestMediansFromCounts(t *testing.T) {
 		}
 	}
 }
+
+// funcSink sends every contribution to one function.
+type funcSink func(key string, a IndexAgg)
+
+func (f funcSink) emit(key string, a IndexAgg) { f(key, a) }
+
+func (f funcSink) emitNonResponse(element string, a IndexAgg) { f(nonResponsePrefix+element, a) }

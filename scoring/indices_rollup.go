@@ -56,12 +56,22 @@ type indexRoller struct {
 	kinds    []survey.PeriodKind
 	keep     func(id, scope string) bool
 	keys     keyIDs
+	nr       map[string]int // element → key id of its item non-response
 	days     map[dayScope]*aggBucket
 	svc, opd map[string]map[string]*aggBucket
 	cs       []contrib // the current response's contributions
 }
 
 func (x *indexRoller) emit(key string, a IndexAgg) { x.cs = append(x.cs, contrib{x.keys.id(key), a}) }
+
+func (x *indexRoller) emitNonResponse(element string, a IndexAgg) {
+	id, ok := x.nr[element]
+	if !ok {
+		id = x.keys.id(nonResponsePrefix + element)
+		x.nr[element] = id
+	}
+	x.cs = append(x.cs, contrib{id, a})
+}
 
 // addTo adds aggregates by key id to a bucket.
 func (x *indexRoller) addTo(b *aggBucket, id int, a IndexAgg) {
@@ -86,32 +96,65 @@ func (x *indexRoller) add(at time.Time, official bool, code string) {
 	}
 }
 
-// spread adds every day bucket to the kept periods containing its day.
+// spread adds every day bucket to the kept periods containing its day:
+// weeks from the days; months, quarters and years from month sums (months
+// partition them), so a day is added twice at most.
 func (x *indexRoller) spread() {
-	cache := map[string][]string{}
-	for k, b := range x.days {
-		target, scope := x.svc, "service/"+k.code
-		if k.official {
-			target, scope = x.opd, "opd/"+k.code
+	var weekly bool
+	var monthly []survey.PeriodKind
+	for _, k := range x.kinds {
+		if k == survey.PeriodWeek {
+			weekly = true
+		} else {
+			monthly = append(monthly, k)
 		}
+	}
+	months := map[dayScope]*aggBucket{}
+	for k, b := range x.days {
 		day := time.Date(k.day/10000, time.Month(k.day/100%100), k.day%100, 12, 0, 0, 0, x.r.loc())
-		for _, id := range x.r.dayPeriods(day, x.kinds, cache) {
-			if x.keep != nil && !x.keep(id, scope) {
-				continue
-			}
-			if target[id] == nil {
-				target[id] = map[string]*aggBucket{}
-			}
-			pb := target[id][k.code]
-			if pb == nil {
-				pb = &aggBucket{}
-				target[id][k.code] = pb
-			}
-			for i, a := range b.aggs {
-				if a.N > 0 {
-					x.addTo(pb, i, a)
-				}
-			}
+		if weekly {
+			x.addPeriod(survey.PeriodOf(survey.PeriodWeek, day, x.r.loc()), k, b)
+		}
+		mk := dayScope{k.official, k.code, k.day / 100 * 100}
+		if months[mk] == nil {
+			months[mk] = &aggBucket{}
+		}
+		x.addBucket(months[mk], b)
+	}
+	for k, b := range months {
+		start := time.Date(k.day/10000, time.Month(k.day/100%100), 1, 12, 0, 0, 0, x.r.loc())
+		for _, kind := range monthly {
+			x.addPeriod(survey.PeriodOf(kind, start, x.r.loc()), k, b)
+		}
+	}
+}
+
+// addPeriod adds a bucket of one scope to its period's, when kept.
+func (x *indexRoller) addPeriod(p survey.Period, k dayScope, b *aggBucket) {
+	target, scope := x.svc, "service/"+k.code
+	if k.official {
+		target, scope = x.opd, "opd/"+k.code
+	}
+	id := periodID(p)
+	if x.keep != nil && !x.keep(id, scope) {
+		return
+	}
+	if target[id] == nil {
+		target[id] = map[string]*aggBucket{}
+	}
+	pb := target[id][k.code]
+	if pb == nil {
+		pb = &aggBucket{}
+		target[id][k.code] = pb
+	}
+	x.addBucket(pb, b)
+}
+
+// addBucket adds every aggregate of b to dst.
+func (x *indexRoller) addBucket(dst, b *aggBucket) {
+	for i, a := range b.aggs {
+		if a.N > 0 {
+			x.addTo(dst, i, a)
 		}
 	}
 }
@@ -139,11 +182,11 @@ func (x *indexRoller) maps(in map[string]map[string]*aggBucket) map[string]map[s
 // pairs kept, the scope being "service/<code>" or "opd/<code>".
 func (r *Recomputer) rollUpIndices(rows []ResponseSummary, starts []Start, kinds []survey.PeriodKind,
 	ikm []string, keep func(id, scope string) bool) indexRollup {
-	x := &indexRoller{r: r, kinds: kinds, keep: keep, keys: keyIDs{ids: map[string]int{}}, days: map[dayScope]*aggBucket{},
+	x := &indexRoller{r: r, kinds: kinds, keep: keep, keys: keyIDs{ids: map[string]int{}}, nr: map[string]int{}, days: map[dayScope]*aggBucket{},
 		svc: map[string]map[string]*aggBucket{}, opd: map[string]map[string]*aggBucket{}}
 	for _, row := range rows {
 		x.cs = x.cs[:0]
-		contribute(row, ikm, x.emit)
+		contribute(row, ikm, x)
 		code := row.Service
 		if row.Official {
 			code = row.OPD
@@ -157,19 +200,4 @@ func (r *Recomputer) rollUpIndices(rows []ResponseSummary, starts []Start, kinds
 	}
 	x.spread()
 	return indexRollup{svc: x.maps(x.svc), opd: x.maps(x.opd)}
-}
-
-// dayPeriods lists the ids of the periods of kinds containing t's local
-// day (periods never split a day), cached by day.
-func (r *Recomputer) dayPeriods(t time.Time, kinds []survey.PeriodKind, cache map[string][]string) []string {
-	local := t.In(r.loc())
-	dk := local.Format(time.DateOnly)
-	ids, ok := cache[dk]
-	if !ok {
-		for _, k := range kinds {
-			ids = append(ids, periodID(survey.PeriodOf(k, local, r.loc())))
-		}
-		cache[dk] = ids
-	}
-	return ids
 }
