@@ -99,15 +99,7 @@ func (r *Recomputer) incrementalIndices(ctx context.Context, kinds []survey.Peri
 		} else if !slices.Contains(services, t.Service) {
 			services = append(services, t.Service)
 		}
-		for _, k := range kinds {
-			p := survey.PeriodOf(k, t.At, r.loc())
-			id := periodID(p)
-			if touched[id] == nil {
-				touched[id] = map[string]bool{}
-				periods = append(periods, p)
-			}
-			touched[id][scope] = true
-		}
+		periods = r.touchPeriods(touched, periods, kinds, t.At, scope)
 	}
 	if len(periods) == 0 {
 		return nil, nil

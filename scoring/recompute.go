@@ -121,15 +121,7 @@ func (r *Recomputer) incrementalIKM(ctx context.Context, kinds []survey.PeriodKi
 		if !slices.Contains(services, t.Service) {
 			services = append(services, t.Service)
 		}
-		for _, k := range kinds {
-			p := survey.PeriodOf(k, t.At, r.loc())
-			id := periodID(p)
-			if touched[id] == nil {
-				touched[id] = map[string]bool{}
-				periods = append(periods, p)
-			}
-			touched[id][t.Service] = true
-		}
+		periods = r.touchPeriods(touched, periods, kinds, t.At, t.Service)
 	}
 	if len(periods) == 0 {
 		return RecomputeResult{}, nil
@@ -204,6 +196,22 @@ func (r *Recomputer) fromMonths(ctx context.Context, p survey.Period, svc string
 		}
 	}
 	return out, nil
+}
+
+// touchPeriods marks scope touched in each period of kinds containing at
+// (period id → scope), appending the periods met first to periods.
+func (r *Recomputer) touchPeriods(touched map[string]map[string]bool, periods []survey.Period, kinds []survey.PeriodKind,
+	at time.Time, scope string) []survey.Period {
+	for _, k := range kinds {
+		p := survey.PeriodOf(k, at, r.loc())
+		id := periodID(p)
+		if touched[id] == nil {
+			touched[id] = map[string]bool{}
+			periods = append(periods, p)
+		}
+		touched[id][scope] = true
+	}
+	return periods
 }
 
 // kindRank orders period kinds from the shortest.
