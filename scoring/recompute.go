@@ -153,7 +153,7 @@ func (r *Recomputer) incrementalIKM(ctx context.Context, kinds []survey.PeriodKi
 	var res RecomputeResult
 	for _, p := range periods {
 		id := periodID(p)
-		aggs, err := r.Source.StoredAggregates(ctx, IndexIKM, p)
+		aggs, err := r.Source.StoredAggregates(ctx, IndexIKM, p, nil)
 		if err != nil {
 			return RecomputeResult{}, fmt.Errorf("recompute %s: %w", p.Key(), err)
 		}
@@ -161,7 +161,7 @@ func (r *Recomputer) incrementalIKM(ctx context.Context, kinds []survey.PeriodKi
 			delete(aggs, svc)
 			a, ok := buckets[id][svc]
 			if composed(p.Kind) {
-				if a, err = r.fromMonths(ctx, p, svc, months); err != nil {
+				if a, err = r.fromMonths(ctx, p, svc, services, months); err != nil {
 					return RecomputeResult{}, err
 				}
 				ok = a.Respondents.N > 0
@@ -179,14 +179,16 @@ func (r *Recomputer) incrementalIKM(ctx context.Context, kinds []survey.PeriodKi
 }
 
 // fromMonths sums a service's month aggregates over the months of p, read
-// from months (this run's) or from the stored month snapshots.
-func (r *Recomputer) fromMonths(ctx context.Context, p survey.Period, svc string, months map[string]map[string]IKMAggregates) (IKMAggregates, error) {
+// from months (this run's) or from the stored month snapshots of the
+// run's services (cached in months).
+func (r *Recomputer) fromMonths(ctx context.Context, p survey.Period, svc string, services []string,
+	months map[string]map[string]IKMAggregates) (IKMAggregates, error) {
 	out := IKMAggregates{Elements: map[string]ElementAgg{}}
 	for m := survey.PeriodOf(survey.PeriodMonth, p.Start, r.loc()); m.Start.Before(p.End); m = m.Next() {
 		ma, ok := months[periodID(m)]
 		if !ok {
 			var err error
-			if ma, err = r.Source.StoredAggregates(ctx, IndexIKM, m); err != nil {
+			if ma, err = r.Source.StoredAggregates(ctx, IndexIKM, m, services); err != nil {
 				return out, fmt.Errorf("recompute %s: %w", m.Key(), err)
 			}
 			months[periodID(m)] = ma

@@ -34,7 +34,7 @@ func (f *fakeSource) ResponseScores(_ context.Context, from, to time.Time, eleme
 	return out, nil
 }
 
-func (f *fakeSource) StoredAggregates(_ context.Context, _ string, p survey.Period) (map[string]scoring.IKMAggregates, error) {
+func (f *fakeSource) StoredAggregates(_ context.Context, _ string, p survey.Period, _ []string) (map[string]scoring.IKMAggregates, error) {
 	out := map[string]scoring.IKMAggregates{}
 	for k, v := range f.stored[string(p.Kind)+"/"+p.Key()] {
 		out[k] = v

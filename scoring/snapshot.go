@@ -43,8 +43,9 @@ type ResponseSource interface {
 	// a score from 1 to 4, for the given services (nil: every service).
 	ResponseScores(ctx context.Context, from, to time.Time, elements, services []string) ([]ResponseScore, error)
 	// StoredAggregates returns the aggregates kept in the service
-	// snapshots of one period, by service code (empty when none).
-	StoredAggregates(ctx context.Context, index string, p survey.Period) (map[string]IKMAggregates, error)
+	// snapshots of one period, by service code (empty when none), of the
+	// services listed (nil: all).
+	StoredAggregates(ctx context.Context, index string, p survey.Period, services []string) (map[string]IKMAggregates, error)
 }
 
 // Snapshot is one computed figure, ready to be stored. Valid false means

@@ -116,11 +116,16 @@ type JobRun struct {
 func (JobRun) TableName() string { return "job_runs" }
 
 // StoredAggregates returns the aggregates kept in the service snapshots of
-// one period that have a figure, by service code.
-func (s *Store) StoredAggregates(ctx context.Context, index string, p survey.Period) (map[string]scoring.IKMAggregates, error) {
+// one period that have a figure, by service code, of the services listed
+// (nil: all).
+func (s *Store) StoredAggregates(ctx context.Context, index string, p survey.Period, services []string) (map[string]scoring.IKMAggregates, error) {
 	var rows []ScoreSnapshot
-	err := s.db.WithContext(ctx).Where("index_name = ? AND scope_kind = ? AND period_kind = ? AND period_start = ? AND value IS NOT NULL",
-		index, scoring.ScopeService, p.Kind, utcMilli(p.Start)).Find(&rows).Error
+	q := s.db.WithContext(ctx).Where("index_name = ? AND scope_kind = ? AND period_kind = ? AND period_start = ? AND value IS NOT NULL",
+		index, scoring.ScopeService, p.Kind, utcMilli(p.Start))
+	if services != nil {
+		q = q.Where("scope_code IN ?", services)
+	}
+	err := q.Find(&rows).Error
 	if err != nil {
 		return nil, s.scrub(fmt.Errorf("stored aggregates %s: %w", p.Key(), err))
 	}
