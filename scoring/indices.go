@@ -131,13 +131,22 @@ type IndexAgg struct {
 	Items  map[string]ElementAgg `json:"items,omitempty"`
 }
 
-// Add pools b into a.
+// Add pools b into a. a's value lists are its own: a copy of an IndexAgg
+// that is added to must not be added to as well.
 func (a *IndexAgg) Add(b IndexAgg) {
 	a.N += b.N
 	a.Sum += b.Sum
 	a.Part += b.Part
 	a.Neg += b.Neg
-	if len(b.Values) > 0 {
+	switch {
+	case len(b.Values) == 1 && len(a.Values) > 0: // one respondent's value: in place
+		i, found := slices.BinarySearch(a.Values, b.Values[0])
+		if found {
+			a.Counts[i] += b.Counts[0]
+		} else {
+			a.Values, a.Counts = slices.Insert(a.Values, i, b.Values[0]), slices.Insert(a.Counts, i, b.Counts[0])
+		}
+	case len(b.Values) > 0: // never shares b's slices
 		a.Values, a.Counts = mergeCounts(a.Values, a.Counts, b.Values, b.Counts)
 	}
 	for k, v := range b.Items {
@@ -177,7 +186,7 @@ func mergeCounts(av []float64, ac []int, bv []float64, bc []int) ([]float64, []i
 
 // expand lists every respondent's value, ascending.
 func (a IndexAgg) expand() []float64 {
-	var out []float64
+	out := make([]float64, 0, a.N)
 	for i, v := range a.Values {
 		for range a.Counts[i] {
 			out = append(out, v)

@@ -1,6 +1,8 @@
 package scoring
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/kotasolok/egovpulse/survey"
@@ -42,24 +44,31 @@ type contrib struct {
 	a  IndexAgg
 }
 
-// dayScope is one scope's local day: responses are summed per day first,
-// then each day into its periods (periods never split a day).
-type dayScope struct {
-	official bool
+// bucketKey is one scope of one period.
+type bucketKey struct {
+	period   string // period id
+	official bool   // code is an OPD (officials' answers), else a service
 	code     string
-	day      int // yyyymmdd, local
 }
 
-// indexRoller sums responses into (period, scope) buckets.
+// dayIDs are the week and month of one local day.
+type dayIDs struct {
+	week, month string
+}
+
+// indexRoller sums responses into (period, scope) buckets: weeks and
+// months from the responses, quarters and years from the months (months
+// partition them), so each response is added twice at most.
 type indexRoller struct {
-	r        *Recomputer
-	kinds    []survey.PeriodKind
-	keep     func(id, scope string) bool
-	keys     keyIDs
-	nr       map[string]int // element → key id of its item non-response
-	days     map[dayScope]*aggBucket
-	svc, opd map[string]map[string]*aggBucket
-	cs       []contrib // the current response's contributions
+	r       *Recomputer
+	kinds   []survey.PeriodKind
+	keep    func(id, scope string) bool
+	keys    keyIDs
+	nr      map[string]int // element → key id of its item non-response
+	buckets map[bucketKey]*aggBucket
+	days    map[int]dayIDs       // yyyymmdd → its week and month
+	months  map[string]time.Time // month id → its start
+	cs      []contrib            // the current response's contributions
 }
 
 func (x *indexRoller) emit(key string, a IndexAgg) { x.cs = append(x.cs, contrib{x.keys.id(key), a}) }
@@ -73,7 +82,17 @@ func (x *indexRoller) emitNonResponse(element string, a IndexAgg) {
 	x.cs = append(x.cs, contrib{id, a})
 }
 
-// addTo adds aggregates by key id to a bucket.
+// bucket returns the bucket of a scope and period, made on first use.
+func (x *indexRoller) bucket(k bucketKey) *aggBucket {
+	b := x.buckets[k]
+	if b == nil {
+		b = &aggBucket{aggs: make([]IndexAgg, len(x.keys.keys))}
+		x.buckets[k] = b
+	}
+	return b
+}
+
+// addTo adds an aggregate by key id to a bucket.
 func (x *indexRoller) addTo(b *aggBucket, id int, a IndexAgg) {
 	if id >= len(b.aggs) {
 		b.aggs = append(b.aggs, make([]IndexAgg, len(x.keys.keys)-len(b.aggs))...)
@@ -81,98 +100,75 @@ func (x *indexRoller) addTo(b *aggBucket, id int, a IndexAgg) {
 	b.aggs[id].Add(a)
 }
 
-// add adds the current contributions to the local day of at of one
+// add adds the current contributions to the week and month of at of one
 // service (resident) or OPD (official).
 func (x *indexRoller) add(at time.Time, official bool, code string) {
-	y, m, d := at.In(x.r.loc()).Date()
-	k := dayScope{official, code, y*10000 + int(m)*100 + d}
-	b := x.days[k]
-	if b == nil {
-		b = &aggBucket{}
-		x.days[k] = b
+	local := at.In(x.r.loc())
+	y, m, d := local.Date()
+	ids, ok := x.days[y*10000+int(m)*100+d]
+	if !ok {
+		month := survey.PeriodOf(survey.PeriodMonth, local, x.r.loc())
+		ids = dayIDs{week: periodID(survey.PeriodOf(survey.PeriodWeek, local, x.r.loc())), month: periodID(month)}
+		x.days[y*10000+int(m)*100+d], x.months[ids.month] = ids, month.Start
 	}
-	for _, c := range x.cs {
-		x.addTo(b, c.id, c.a)
-	}
-}
-
-// spread adds every day bucket to the kept periods containing its day:
-// weeks from the days; months, quarters and years from month sums (months
-// partition them), so a day is added twice at most.
-func (x *indexRoller) spread() {
-	var weekly bool
-	var monthly []survey.PeriodKind
-	for _, k := range x.kinds {
-		if k == survey.PeriodWeek {
-			weekly = true
-		} else {
-			monthly = append(monthly, k)
-		}
-	}
-	months := map[dayScope]*aggBucket{}
-	for k, b := range x.days {
-		day := time.Date(k.day/10000, time.Month(k.day/100%100), k.day%100, 12, 0, 0, 0, x.r.loc())
-		if weekly {
-			x.addPeriod(survey.PeriodOf(survey.PeriodWeek, day, x.r.loc()), k, b)
-		}
-		mk := dayScope{k.official, k.code, k.day / 100 * 100}
-		if months[mk] == nil {
-			months[mk] = &aggBucket{}
-		}
-		x.addBucket(months[mk], b)
-	}
-	for k, b := range months {
-		start := time.Date(k.day/10000, time.Month(k.day/100%100), 1, 12, 0, 0, 0, x.r.loc())
-		for _, kind := range monthly {
-			x.addPeriod(survey.PeriodOf(kind, start, x.r.loc()), k, b)
+	for _, id := range [2]string{ids.week, ids.month} {
+		b := x.bucket(bucketKey{id, official, code})
+		for _, c := range x.cs {
+			x.addTo(b, c.id, c.a)
 		}
 	}
 }
 
-// addPeriod adds a bucket of one scope to its period's, when kept.
-func (x *indexRoller) addPeriod(p survey.Period, k dayScope, b *aggBucket) {
-	target, scope := x.svc, "service/"+k.code
-	if k.official {
-		target, scope = x.opd, "opd/"+k.code
-	}
-	id := periodID(p)
-	if x.keep != nil && !x.keep(id, scope) {
-		return
-	}
-	if target[id] == nil {
-		target[id] = map[string]*aggBucket{}
-	}
-	pb := target[id][k.code]
-	if pb == nil {
-		pb = &aggBucket{}
-		target[id][k.code] = pb
-	}
-	x.addBucket(pb, b)
-}
-
-// addBucket adds every aggregate of b to dst.
-func (x *indexRoller) addBucket(dst, b *aggBucket) {
-	for i, a := range b.aggs {
-		if a.N > 0 {
-			x.addTo(dst, i, a)
+// compose adds each month bucket to its quarter and year.
+func (x *indexRoller) compose() {
+	var months []bucketKey
+	for k := range x.buckets {
+		if _, ok := x.months[k.period]; ok {
+			months = append(months, k)
 		}
 	}
-}
-
-// maps turns the buckets into aggregates by key (keys with respondents).
-func (x *indexRoller) maps(in map[string]map[string]*aggBucket) map[string]map[string]scopeAggs {
-	out := make(map[string]map[string]scopeAggs, len(in))
-	for id, scopes := range in {
-		out[id] = make(map[string]scopeAggs, len(scopes))
-		for code, b := range scopes {
-			m := make(scopeAggs, len(b.aggs))
-			for i, a := range b.aggs {
-				if a.N > 0 {
-					m[x.keys.keys[i]] = a
+	for _, k := range months {
+		b := x.buckets[k]
+		for _, kind := range []survey.PeriodKind{survey.PeriodQuarter, survey.PeriodYear} {
+			if slices.Contains(x.kinds, kind) {
+				dst := x.bucket(bucketKey{periodID(survey.PeriodOf(kind, x.months[k.period], x.r.loc())), k.official, k.code})
+				for i, a := range b.aggs {
+					if a.N > 0 {
+						x.addTo(dst, i, a)
+					}
 				}
 			}
-			out[id][code] = m
 		}
+	}
+}
+
+// result keeps the buckets of the requested kinds that keep selects, as
+// aggregates by key (keys with respondents).
+func (x *indexRoller) result() indexRollup {
+	out := indexRollup{svc: map[string]map[string]scopeAggs{}, opd: map[string]map[string]scopeAggs{}}
+	wanted := map[string]bool{}
+	for _, k := range x.kinds {
+		wanted[string(k)] = true
+	}
+	for k, b := range x.buckets {
+		kind, _, _ := strings.Cut(k.period, "/")
+		target, scope := out.svc, "service/"+k.code
+		if k.official {
+			target, scope = out.opd, "opd/"+k.code
+		}
+		if !wanted[kind] || (x.keep != nil && !x.keep(k.period, scope)) {
+			continue
+		}
+		m := make(scopeAggs, len(b.aggs))
+		for i, a := range b.aggs {
+			if a.N > 0 {
+				m[x.keys.keys[i]] = a
+			}
+		}
+		if target[k.period] == nil {
+			target[k.period] = map[string]scopeAggs{}
+		}
+		target[k.period][k.code] = m
 	}
 	return out
 }
@@ -182,8 +178,8 @@ func (x *indexRoller) maps(in map[string]map[string]*aggBucket) map[string]map[s
 // pairs kept, the scope being "service/<code>" or "opd/<code>".
 func (r *Recomputer) rollUpIndices(rows []ResponseSummary, starts []Start, kinds []survey.PeriodKind,
 	ikm []string, keep func(id, scope string) bool) indexRollup {
-	x := &indexRoller{r: r, kinds: kinds, keep: keep, keys: keyIDs{ids: map[string]int{}}, nr: map[string]int{}, days: map[dayScope]*aggBucket{},
-		svc: map[string]map[string]*aggBucket{}, opd: map[string]map[string]*aggBucket{}}
+	x := &indexRoller{r: r, kinds: kinds, keep: keep, keys: keyIDs{ids: map[string]int{}}, nr: map[string]int{},
+		buckets: map[bucketKey]*aggBucket{}, days: map[int]dayIDs{}, months: map[string]time.Time{}}
 	for _, row := range rows {
 		x.cs = x.cs[:0]
 		contribute(row, ikm, x)
@@ -198,6 +194,6 @@ func (r *Recomputer) rollUpIndices(rows []ResponseSummary, starts []Start, kinds
 		x.emit(IndexCompletion, IndexAgg{N: 1})
 		x.add(s.At, false, s.Service)
 	}
-	x.spread()
-	return indexRollup{svc: x.maps(x.svc), opd: x.maps(x.opd)}
+	x.compose()
+	return x.result()
 }
