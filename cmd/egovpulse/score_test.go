@@ -37,6 +37,7 @@ import (
 //	Indeks Dampak = 325/5 = 65,00 (Tinggi); Efisiensi only 4 respondents
 //	(100, 50, 75, 100): "< 5 responden".
 func scoreFixture(t *testing.T) map[string]string {
+	skm, digital := skmAnswers, digitalAnswers
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "e.db")
 	ctx := context.Background()
@@ -46,29 +47,6 @@ func scoreFixture(t *testing.T) map[string]string {
 	}
 	defer st.Close()
 	at := time.Now().Add(-time.Second)
-	skm := func(score, waktu float64) []survey.Change {
-		var changes []survey.Change
-		for _, e := range scoring.UnsurKeys() {
-			v := score
-			if e == "waktu" {
-				v = waktu
-			}
-			changes = append(changes, survey.Change{Question: e, Element: e, Answer: survey.Answer{Value: fmt.Sprint(v), Score: &v}})
-		}
-		return changes
-	}
-	digital := func(items string) []survey.Change {
-		changes := []survey.Change{{Question: "kanal", Element: "pemanfaatan.kanal", Answer: survey.Answer{Value: "online"}}}
-		for w := range strings.FieldsSeq(items) {
-			el, v, _ := strings.Cut(w, "=")
-			c := survey.Change{Question: el, Element: "dampak." + el, Answer: survey.Answer{Value: v}}
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				c.Answer.Score = &f
-			}
-			changes = append(changes, c)
-		}
-		return changes
-	}
 	for _, f := range []struct {
 		survey, svc string
 		changes     []survey.Change
@@ -99,6 +77,34 @@ func scoreFixture(t *testing.T) map[string]string {
 		}
 	}
 	return map[string]string{"DATABASE_URL": "sqlite://" + path, "LOG_LEVEL": "info"}
+}
+
+// skmAnswers answers every unsur with score, waktu with waktu.
+func skmAnswers(score, waktu float64) []survey.Change {
+	var changes []survey.Change
+	for _, e := range scoring.UnsurKeys() {
+		v := score
+		if e == "waktu" {
+			v = waktu
+		}
+		changes = append(changes, survey.Change{Question: e, Element: e, Answer: survey.Answer{Value: fmt.Sprint(v), Score: &v}})
+	}
+	return changes
+}
+
+// digitalAnswers is an online user's layanan-digital answers: the impact
+// items given as "item=value" words ("tt": Tidak tahu).
+func digitalAnswers(items string) []survey.Change {
+	changes := []survey.Change{{Question: "kanal", Element: "pemanfaatan.kanal", Answer: survey.Answer{Value: "online"}}}
+	for w := range strings.FieldsSeq(items) {
+		el, v, _ := strings.Cut(w, "=")
+		c := survey.Change{Question: el, Element: "dampak." + el, Answer: survey.Answer{Value: v}}
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			c.Answer.Score = &f
+		}
+		changes = append(changes, c)
+	}
+	return changes
 }
 
 // tableRows splits printed table lines into cells (two or more spaces
