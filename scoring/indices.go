@@ -184,15 +184,48 @@ func mergeCounts(av []float64, ac []int, bv []float64, bc []int) ([]float64, []i
 	return vs, cs
 }
 
-// expand lists every respondent's value, ascending.
-func (a IndexAgg) expand() []float64 {
-	out := make([]float64, 0, a.N)
-	for i, v := range a.Values {
-		for range a.Counts[i] {
-			out = append(out, v)
+// valueAt is the value at 0-based rank r of the respondents' values.
+func (a IndexAgg) valueAt(r int) float64 {
+	for i, c := range a.Counts {
+		if r < c {
+			return a.Values[i]
 		}
+		r -= c
 	}
-	return out
+	return math.NaN()
+}
+
+// percentile is the p-th nearest-rank percentile of the values, as
+// Percentile computes it (+Inf when there is none).
+func (a IndexAgg) percentile(p int) float64 {
+	n := a.count()
+	if n == 0 {
+		return math.Inf(1)
+	}
+	return a.valueAt((p*n+99)/100 - 1)
+}
+
+// median is the median of the values capped at limit (winsorised), as
+// MedianOf(Winsorise(…)) computes it, with the number of values.
+func (a IndexAgg) median(limit float64) (bool, float64, int) {
+	n := a.count()
+	if n == 0 {
+		return false, 0, 0
+	}
+	m := min(a.valueAt(n/2), limit)
+	if n%2 == 0 {
+		m = (min(a.valueAt(n/2-1), limit) + m) / 2
+	}
+	return true, m, n
+}
+
+// count is the number of values kept for a median.
+func (a IndexAgg) count() int {
+	n := 0
+	for _, c := range a.Counts {
+		n += c
+	}
+	return n
 }
 
 // Ranked is one obstacle of a ranked index, with its share of respondents.
@@ -224,12 +257,11 @@ func FigureOf(def IndexDef, a IndexAgg) Figure {
 		p := PercentOf(a.Part, a.N)
 		f.Valid, f.Value = p.Valid, p.Value
 	case MeasureMedian:
-		vs := a.expand()
+		limit := math.Inf(1)
 		if def.Key == IndexRupiahHemat {
-			vs = Winsorise(vs, RupiahWinsorPercentile)
+			limit = a.percentile(RupiahWinsorPercentile)
 		}
-		m := MedianOf(vs)
-		f.Valid, f.Value, f.N = m.Valid, m.Value, m.N
+		f.Valid, f.Value, f.N = a.median(limit)
 	case MeasureNKP:
 		r := nkpFromItems(a.Items, PrefixNKPManfaat, PrefixNKPBiaya)
 		f.Valid, f.Value = r.Valid, r.Value

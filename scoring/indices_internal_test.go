@@ -122,13 +122,31 @@ func TestMediansFromCounts(t *testing.T) {
 	if !slices.Equal(b.Values, []float64{0, 15, 30, 45, 60, 2000000}) || !slices.Equal(b.Counts, []int{1, 2, 3, 1, 3, 1}) || b.N != len(vs) {
 		t.Fatalf("pooled %+v", b)
 	}
+	checkMedians(t, vs, b)
+	// An even number of values where p95 caps the largest (rank 19 of 20),
+	// and the two middle values straddle a repeated one.
+	even := []float64{5, 1, 9, 1, 7, 3, 3, 8, 2, 6, 4, 4, 10, 2, 5, 6, 7, 8, 9, 1e9}
+	var e IndexAgg
+	for _, v := range even {
+		e.Add(valueAgg(v))
+	}
+	checkMedians(t, even, e)
+	if _, v, _ := e.median(e.percentile(50)); v != MedianOf(Winsorise(even, 50)).Value {
+		t.Errorf("median capped at p50: %v, want %v", v, MedianOf(Winsorise(even, 50)).Value)
+	}
+}
+
+// checkMedians compares both median indices of a with the pure functions
+// over vs.
+func checkMedians(t *testing.T, vs []float64, a IndexAgg) {
+	t.Helper()
 	for _, key := range []string{IndexMenitHemat, IndexRupiahHemat} {
 		def, _ := DefOf(key)
 		want := MedianOf(vs).Value
 		if key == IndexRupiahHemat {
 			want = MedianOf(Winsorise(vs, RupiahWinsorPercentile)).Value
 		}
-		if f := FigureOf(def, b); !f.Valid || f.Value != want || f.N != len(vs) {
+		if f := FigureOf(def, a); !f.Valid || f.Value != want || f.N != len(vs) {
 			t.Errorf("%s: %+v, want %v of %d", key, f, want, len(vs))
 		}
 	}
