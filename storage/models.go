@@ -101,7 +101,7 @@ type NewResponse struct {
 	Audience string
 	// PlannedMissing is the planned-missingness draw (space-separated).
 	PlannedMissing string
-	At       time.Time
+	At             time.Time
 }
 
 // answerRow is a row of answers. ServiceCode and SubmittedAt are copied
@@ -144,8 +144,8 @@ type ResponseData struct {
 type DataExport struct {
 	Respondent Respondent `json:"respondent"`
 	// Identity is nil when the Telegram link has expired or was removed.
-	Identity  *Identity      `json:"identity,omitempty"`
-	Consents  []Consent      `json:"consents"`
+	Identity *Identity `json:"identity,omitempty"`
+	Consents []Consent `json:"consents"`
 	// Profile is the remembered profile, nil when none is kept.
 	Profile   *Profile       `json:"profile,omitempty"`
 	Responses []ResponseData `json:"responses"`
