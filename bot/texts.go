@@ -4,7 +4,7 @@ import "fmt"
 
 // ConsentTextVersion identifies the privacy notice a consent was given to;
 // change it whenever privacyText changes.
-const ConsentTextVersion = "2026-11-v1"
+const ConsentTextVersion = "2026-12-v2"
 
 // msg is one bot text in Indonesian and English.
 type msg struct{ id, en string }
