@@ -271,9 +271,16 @@ func isQuestion(q *survey.Question) func(botapitest.Message) bool {
 }
 
 // questionLine is the line of a bot message that asks its question: the
-// first after the confirmation of the answer before ("✓ …").
+// one with the progress count, else the first after the confirmation of the
+// answer before ("✓ …").
 func questionLine(text string) string {
-	for _, line := range strings.Split(text, "\n") {
+	lines := strings.Split(text, "\n")
+	for _, line := range lines {
+		if progressRe.MatchString(line) && strings.HasPrefix(line, "(") {
+			return line
+		}
+	}
+	for _, line := range lines {
 		if line != "" && !strings.HasPrefix(line, "✓ ") {
 			return line
 		}

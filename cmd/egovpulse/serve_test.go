@@ -152,14 +152,12 @@ func killAfter(id int, sub string) func(botapitest.Message) bool {
 }
 
 // questionOf returns the question a bot message asks, or nil.
-// Its question is on the first line after the confirmation of the answer
-// before ("✓ …").
+// Its question is on the line with the progress count ("(3/16) …").
 func questionOf(def *survey.Survey, m botapitest.Message) *survey.Question {
 	first := ""
 	for _, line := range strings.Split(m.Text, "\n") {
-		if line != "" && !strings.HasPrefix(line, "✓ ") {
+		if strings.HasPrefix(line, "(") && strings.Contains(line, "/") && first == "" {
 			first = line
-			break
 		}
 	}
 	var best *survey.Question
