@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/kotasolok/egovpulse/bot/botapitest"
-	"github.com/kotasolok/egovpulse/survey"
 )
 
 // TestCancelAsksAndDeletes: /batal asks first; "no" goes on where the
@@ -84,19 +83,10 @@ func TestOfficialsAreGreetedAndThankedAsOfficials(t *testing.T) {
 		r := newRig(t, e, nil)
 		r.poll()
 		u := r.emu.User(9203, botapitest.WithLanguage("id"))
-		u.Send("/start asn_" + e.cat.OPDs[0].Code)
-		m := wait(t, u, "the consent question", botapitest.HasButton("✅ Setuju"))
+		w, m := startOfficial(t, e, u, e.cat.OPDs[0].Code)
 		if !strings.Contains(m.Text, "survei internal") || !strings.Contains(m.Text, "ASN") {
 			t.Errorf("officials are greeted with %q, want the internal ASN survey named", m.Text)
 		}
-		if err := u.PressIn(m.ID, "✅ Setuju"); err != nil {
-			t.Fatal(err)
-		}
-		def, err := e.reg.Latest("asn")
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := newWalker(t, u, def, survey.LangID, m.ID)
 		w.walk(typical)
 		thanks := wait(t, u, "the thanks", after(w.last, "Terima kasih"))
 		if !strings.Contains(thanks.Text, "survei internal ASN") || strings.Contains(thanks.Text, "Kepuasan Masyarakat") {

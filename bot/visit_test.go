@@ -194,25 +194,10 @@ func TestResidentVisitPaths(t *testing.T) {
 		r := newRig(t, e, nil)
 		r.poll()
 
-		// In person, at a service that also runs online (the longest in-person path).
-		a := newResident(t, r.emu.User(9101, botapitest.WithLanguage("id")))
-		a.begin(true, "Kartu Keluarga")
-		a.answerSurvey(profilePicks("Datang langsung (tahu*"))
-		a.submit()
-		if a.inputs > maxInputsInPerson {
-			t.Errorf("in person: %d inputs, want at most %d", a.inputs, maxInputsInPerson)
-		}
-		t.Logf("in person: %d inputs", a.inputs)
-
-		// Online, with an app: the online block, planned-missing.
-		b := newResident(t, r.emu.User(9102, botapitest.WithLanguage("id")))
-		b.begin(true, "Kartu Keluarga")
-		b.answerSurvey(profilePicks("Online, lewat aplikasi*"))
-		b.submit()
-		if b.inputs > maxInputsOnline {
-			t.Errorf("online: %d inputs, want at most %d", b.inputs, maxInputsOnline)
-		}
-		t.Logf("online: %d inputs", b.inputs)
+		// In person, at a service that also runs online (the longest
+		// in-person path); online with an app: the online block, planned-missing.
+		a := firstVisit(t, r, 9101, "Datang langsung (tahu*", "in person", maxInputsInPerson)
+		b := firstVisit(t, r, 9102, "Online, lewat aplikasi*", "online", maxInputsOnline)
 
 		// The in-person resident again, another service, same quarter: the
 		// profile is confirmed with one tap, usage is not asked again.
@@ -252,6 +237,21 @@ func onePerInput(t *testing.T, u *botapitest.User, inputs int) {
 			t.Errorf("message %d was edited %d times: %q", m.ID, m.Edits, m.Text)
 		}
 	}
+}
+
+// firstVisit is a new resident's visit to Kartu Keluarga answering cara
+// with the button labelled cara; it checks the input count against limit.
+func firstVisit(t *testing.T, r *rig, id int64, cara, path string, limit int) *resident {
+	t.Helper()
+	v := newResident(t, r.emu.User(id, botapitest.WithLanguage("id")))
+	v.begin(true, "Kartu Keluarga")
+	v.answerSurvey(profilePicks(cara))
+	v.submit()
+	if v.inputs > limit {
+		t.Errorf("%s: %d inputs, want at most %d", path, v.inputs, limit)
+	}
+	t.Logf("%s: %d inputs", path, v.inputs)
+	return v
 }
 
 // checkStoredVisit checks what the visits stored: the profile both times,
