@@ -58,7 +58,6 @@ func (t *turn) startSurvey(id string) error {
 	}
 	if len(answers) > 0 {
 		run.Survey = t.b.engine.RebuildWith(def, t.lang(), answers, strings.Fields(r.PlannedMissing))
-		run.Survey.Today = t.today()
 		return t.showCurrent()
 	}
 	opts, err := t.startOptions(def, r)
@@ -146,9 +145,7 @@ func (t *turn) step(in survey.Input) error {
 	}
 	run := t.st.Run
 	before := run.Survey.Current
-	if run.Survey.Today != "" {
-		run.Survey.Today = t.today()
-	}
+	run.Survey.Today = t.today() // the date buttons, also in a session rebuilt from the database
 	res, err := t.b.engine.Step(def, run.Survey, in)
 	if errors.Is(err, survey.ErrFinished) {
 		return t.stale()
@@ -285,6 +282,7 @@ func (t *turn) showCurrent() error {
 	if err != nil {
 		return err
 	}
+	t.st.Run.Survey.Today = t.today()
 	res, err := t.b.engine.Step(def, t.st.Run.Survey, survey.Input{Kind: survey.InputCommand, Command: survey.CmdResume})
 	if err != nil {
 		return fmt.Errorf("resume: %w", err)
