@@ -215,6 +215,10 @@ func (k *step) text(s string) {
 		return
 	}
 	q := k.s.Question(k.st.Current)
+	if k.confirming(q) { // "still the same?" is answered with its buttons, never as the age band
+		k.refuse(msg(k.lang(), msgChooseButton))
+		return
+	}
 	if isChoiceType(q.Type) {
 		ci, ok := matchChoice(q, s, k.lang())
 		if !ok {

@@ -44,6 +44,8 @@ func TestRememberedProfileOneTap(t *testing.T) {
 		len(p.Options) != 2 || p.Options[0].Label != "✅ Masih sama" {
 		t.Fatalf("confirm prompt = %+v", p)
 	}
+	// A typed "1" is not the first age band (a minor): the buttons answer.
+	assertRefused(t, res.State, mustStep(t, s, res.State, textIn("1")), "Pilih salah satu jawaban dengan tombol")
 	kept := mustStep(t, s, res.State, tokenIn(p.Options[0].Token))
 	if !slices.Equal(kept.State.History, s.Remember) || kept.State.Current != "tanggal_layanan" || len(kept.Changes) < 5 {
 		t.Fatalf("after Masih sama: history %v, current %s, changes %v", kept.State.History, kept.State.Current, kept.Changes)
