@@ -226,9 +226,9 @@ func (t *turn) next() error {
 
 func (t *turn) finishRun() { t.st.Stage, t.st.Run = stageIdle, nil }
 
-// render turns engine prompts into messages, one message per press: the
-// confirmation of an answer and any note or intro (t.lead) open the next
-// question's message instead of editing the answered one. In a callback
+// render turns engine prompts into messages, one message per input: the
+// confirmation of an answer, a note, a refusal or the intro (t.lead) open
+// the next question's message instead of editing the answered one. In a callback
 // turn the pressed message is edited in place only when the same question
 // is shown again (ticking a multiple choice).
 func (t *turn) render(prompts []survey.Prompt, before string) {
@@ -239,8 +239,8 @@ func (t *turn) render(prompts []survey.Prompt, before string) {
 		case p.Kind == survey.PromptAnswered:
 			t.addLead("✓ " + p.Answer)
 			continue
-		case p.Kind == survey.PromptInfo && !last:
-			t.addLead(p.Text)
+		case (p.Kind == survey.PromptInfo || p.Kind == survey.PromptError) && !last:
+			t.addLead(p.Text) // a note, a resume notice or a refusal opens the question
 			continue
 		}
 		if p.Kind == survey.PromptQuestion && p.Total > 0 {
