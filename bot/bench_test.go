@@ -38,10 +38,12 @@ func benchResidents() int {
 	return 200
 }
 
-// benchAnswers is what each resident types for skm's 16 questions.
+// benchAnswers is what each resident types for skm's 16 questions at a
+// service without an online channel (profile, date, frequency, the nine
+// unsur), then the suggestion typed on the review card.
 func benchAnswers() []string {
 	date := time.Now().In(jakarta).AddDate(0, 0, -1).Format("2006-01-02")
-	return []string{"7", "2", "4", "3", "2", date, "3", "4", "3", "2", "4", "3", "4", "3", "4", "Pelayanan cepat 👍"}
+	return []string{"7", "2", "4", "3", "2", date, "2", "3", "4", "3", "2", "4", "3", "4", "3", "4", "Pelayanan cepat 👍"}
 }
 
 // benchRig is the full pipeline: webhook handler (timed) → bot → MySQL and
@@ -225,7 +227,8 @@ func (r *benchRig) benchVerify(b *testing.B) {
 	if err := db.QueryRow("SELECT COUNT(*) FROM responses WHERE survey_id = 'skm' AND status = 'submitted'").Scan(&submitted); err != nil {
 		b.Fatal(err)
 	}
-	if err := db.QueryRow("SELECT COUNT(*) FROM answers").Scan(&rows); err != nil {
+	// The facts the bot gives at the start are stored too, and not typed.
+	if err := db.QueryRow("SELECT COUNT(*) FROM answers WHERE question NOT IN ('layanan_online', 'kunjungan_ulang')").Scan(&rows); err != nil {
 		b.Fatal(err)
 	}
 	want := int64(b.N * benchResidents())

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,7 +53,7 @@ type Options struct {
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
 	// Visit lists the surveys a resident answers for one service visit, in
-	// order (default: skm then layanan-digital).
+	// order (default: skm alone, which holds the whole visit).
 	Visit []string
 	// SessionTTL is how long an idle conversation is kept in the session
 	// store (default 7 days); after it the state is rebuilt from the database.
@@ -103,7 +104,7 @@ func New(opt Options) (*Bot, error) {
 		opt.Now = time.Now
 	}
 	if len(opt.Visit) == 0 {
-		opt.Visit = []string{"skm", "layanan-digital"}
+		opt.Visit = []string{"skm"}
 	}
 	for _, id := range opt.Visit {
 		if _, err := opt.Registry.Latest(id); err != nil {
@@ -393,7 +394,7 @@ func (b *Bot) rebuild(ctx context.Context, user *tgbotapi.User, direct bool) (*c
 		return nil, err
 	}
 	run := &surveyRun{Service: r.ServiceCode, OPD: r.OPDCode, ResponseID: r.ID, Parts: 1,
-		Survey: b.engine.Rebuild(def, st.Lang, answers)}
+		Survey: b.engine.RebuildWith(def, st.Lang, answers, strings.Fields(r.PlannedMissing))}
 	if slices.Contains(b.opt.Visit, r.SurveyID) {
 		run.Queue, run.Parts = b.visitAfter(r.SurveyID), len(b.opt.Visit)
 	}

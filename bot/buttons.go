@@ -34,6 +34,9 @@ const (
 const (
 	btnConsentYes   = "cy"
 	btnConsentNo    = "cn"
+	btnPrivacyMore  = "cp"
+	btnCancelYes    = "xy"
+	btnCancelNo     = "xn"
 	btnOPD          = "o" // o<index>
 	btnService      = "s" // s<index>
 	btnBackToOPD    = "ob"
@@ -124,12 +127,25 @@ func keyboard(opts []survey.Option, data func(string) string) [][]sender.Button 
 	return rows
 }
 
-// say queues a plain text message.
-func (t *turn) say(text string) { t.out = append(t.out, sender.Text(t.chatID, text)) }
+// say queues a plain text message, opened by any pending lead.
+func (t *turn) say(text string) { t.out = append(t.out, sender.Text(t.chatID, t.withLead(text))) }
 
-// ask queues a message with a keyboard (none when it has no rows).
+// ask queues a message with a keyboard (none when it has no rows), opened
+// by any pending lead.
 func (t *turn) ask(text string, kb [][]sender.Button) {
-	t.out = append(t.out, sender.Ask(t.chatID, text, kb))
+	t.out = append(t.out, sender.Ask(t.chatID, t.withLead(text), kb))
+}
+
+// withLead puts the pending lead before text and clears it.
+func (t *turn) withLead(text string) string {
+	if t.lead == "" {
+		return text
+	}
+	if text != "" {
+		text = "\n\n" + text
+	}
+	text, t.lead = t.lead+text, ""
+	return text
 }
 
 // askFlow asks with buttons of a flow's prompt named key.

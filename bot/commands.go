@@ -25,7 +25,7 @@ func commandTable() []command {
 		{msg{"start", "start"}, msg{"Mulai survei atau pilih layanan lain", "Start a survey or pick another service"}, RoleResident, (*turn).cmdStart},
 		{msg{"kembali", "back"}, msg{"Pertanyaan sebelumnya", "Previous question"}, RoleResident, surveyCmd(survey.CmdBack)},
 		{msg{"lewati", "skip"}, msg{"Lewati pertanyaan opsional", "Skip an optional question"}, RoleResident, surveyCmd(survey.CmdSkip)},
-		{msg{"batal", "cancel"}, msg{"Batalkan survei", "Cancel the survey"}, RoleResident, surveyCmd(survey.CmdCancel)},
+		{msg{"batal", "cancel"}, msg{"Batalkan survei", "Cancel the survey"}, RoleResident, (*turn).cmdCancel},
 		{msg{"bahasa", "language"}, msg{"Ganti bahasa", "Change language"}, RoleResident, (*turn).cmdLang},
 		{msg{"privasi", "privacy"}, msg{"Pemberitahuan privasi", "Privacy notice"}, RoleResident, (*turn).cmdPrivacy},
 		{msg{"datasaya", "mydata"}, msg{"Data yang tersimpan tentang Anda", "What is stored about you"}, RoleResident, (*turn).cmdMyData},

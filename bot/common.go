@@ -47,7 +47,11 @@ func (t *turn) cmdStart(arg string) error {
 		if p.Kind != startNone {
 			t.st.Pending = &p
 		}
-		t.say(txtGreeting.f(t.lang(), t.firstName()))
+		greet := txtGreeting
+		if p.Kind == startOfficial {
+			greet = txtGreetingOfficial
+		}
+		t.lead = greet.f(t.lang(), t.firstName())
 		t.askConsent()
 		return nil
 	}
@@ -73,11 +77,13 @@ func (t *turn) firstName() string {
 	return t.user.FirstName
 }
 
+// askConsent asks for consent under a short privacy notice; the full one
+// is a button away.
 func (t *turn) askConsent() {
 	t.st.Stage = stageConsent
-	t.say(txtPrivacy.in(t.lang()))
-	t.askFlow("consent", prefixCommon, txtConsentAsk.in(t.lang()), []survey.Option{
-		{Token: btnConsentYes, Label: txtConsentYes.in(t.lang())}, {Token: btnConsentNo, Label: txtConsentNo.in(t.lang())}})
+	t.askFlow("consent", prefixCommon, txtPrivacyShort.in(t.lang())+"\n\n"+txtConsentAsk.in(t.lang()), []survey.Option{
+		{Token: btnConsentYes, Label: txtConsentYes.in(t.lang())}, {Token: btnConsentNo, Label: txtConsentNo.in(t.lang())},
+		{Token: btnPrivacyMore, Label: txtPrivacyMore.in(t.lang())}})
 }
 
 func (t *turn) consent(token string) error {
@@ -95,7 +101,6 @@ func (t *turn) consent(token string) error {
 			return fmt.Errorf("record consent: %w", err)
 		}
 		t.st.Key, t.st.Stage = key, stageIdle
-		t.closeButtons(txtConsentAsk.in(t.lang()) + " " + txtConsentYes.in(t.lang()))
 		p := startPayload{}
 		if t.st.Pending != nil {
 			p, t.st.Pending = *t.st.Pending, nil
@@ -103,8 +108,12 @@ func (t *turn) consent(token string) error {
 		return t.begin(p)
 	case btnConsentNo:
 		t.st.Stage, t.st.Pending = stageNew, nil
-		t.closeButtons(txtConsentAsk.in(t.lang()) + " " + txtConsentNo.in(t.lang()))
 		t.say(txtConsentDecline.in(t.lang()))
+		return nil
+	case btnPrivacyMore:
+		t.lead = txtPrivacy.in(t.lang())
+		t.say("")
+		t.askConsent()
 		return nil
 	}
 	return t.stale()

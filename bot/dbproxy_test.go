@@ -233,7 +233,7 @@ func TestDatabaseOutageDuringWebhookDelivery(t *testing.T) {
 		if q := w.question(m); m.ID > lastBefore && q != nil {
 			asked[q.Name]++
 		}
-		if m.ID > lastBefore && strings.Contains(m.Text, "Jawaban Anda sudah tersimpan") {
+		if m.ID > lastBefore && strings.Contains(m.Text, "Jawaban Anda terkirim") {
 			t.Errorf("unexpected save claim %q", m.Text)
 		}
 	}

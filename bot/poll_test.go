@@ -97,7 +97,7 @@ func TestPollRidesOutAFewConflicts(t *testing.T) {
 		done := startPoll(t, r)
 		u := r.emu.User(7301)
 		startVisit(t, u, "ktp")
-		wait(t, u, "the first part after the conflicts", after(0, "bagian 1 dari 2"))
+		wait(t, u, "the first question after the conflicts", after(0, "Berapa usia Anda?"))
 		if r.emu.PendingFaults() != 0 {
 			t.Fatalf("%d conflicts never answered", r.emu.PendingFaults())
 		}

@@ -67,10 +67,12 @@ func openAnswers(t *testing.T, e *env, userID int64, surveyID string) map[string
 	return nil
 }
 
+// answerValues are the values of answers given (derived ones and skipped
+// ones left out).
 func answerValues(a map[string]survey.Answer) map[string]string {
 	out := map[string]string{}
 	for q, v := range a {
-		if !v.Skipped {
+		if !v.Skipped && !derived[q] {
 			out[q] = v.Value
 		}
 	}
@@ -94,7 +96,9 @@ func engineInput(s string) survey.Input {
 func reference(t *testing.T, def *survey.Survey, inputs ...string) survey.State {
 	t.Helper()
 	eng := survey.NewEngine()
-	st := eng.Start(def, survey.LangID).State
+	// A first visit to a service without an online channel (ktp).
+	st := eng.StartWith(def, survey.LangID, survey.StartOptions{
+		Facts: map[string]string{"layanan_online": "tidak", "kunjungan_ulang": "tidak"}}).State
 	for i, in := range inputs {
 		res, err := eng.Step(def, st, engineInput(in))
 		if err != nil {
@@ -259,10 +263,27 @@ func sharedSessions(t *testing.T, e *env) (session.Store, session.Store) {
 }
 
 // isQuestion matches a bot message asking question q (its label in the
-// first line).
+// first line after the confirmation of the answer before).
 func isQuestion(q *survey.Question) func(botapitest.Message) bool {
 	return func(m botapitest.Message) bool {
-		first, _, _ := strings.Cut(m.Text, "\n")
-		return strings.Contains(first, q.Label.In(survey.LangID))
+		return strings.Contains(questionLine(m.Text), q.Label.In(survey.LangID))
 	}
+}
+
+// questionLine is the line of a bot message that asks its question: the
+// one with the progress count, else the first after the confirmation of the
+// answer before ("✓ …").
+func questionLine(text string) string {
+	lines := strings.Split(text, "\n")
+	for _, line := range lines {
+		if progressRe.MatchString(line) && strings.HasPrefix(line, "(") {
+			return line
+		}
+	}
+	for _, line := range lines {
+		if line != "" && !strings.HasPrefix(line, "✓ ") {
+			return line
+		}
+	}
+	return ""
 }

@@ -1,10 +1,12 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/survey"
 )
 
@@ -54,13 +56,11 @@ func (t *turn) pick(token string) error {
 	case strings.HasPrefix(token, btnOPD) && t.st.Stage == stageOPD && i < len(t.b.opt.Catalog.OPDs):
 		o := t.b.opt.Catalog.OPDs[i]
 		t.st.resident().OPD = o.Code
-		t.closeButtons(txtPickOPD.in(t.lang()) + " " + o.Name.In(t.lang()))
 		t.askService()
 		return nil
 	case strings.HasPrefix(token, btnService) && t.st.Stage == stageService:
 		o, ok := t.b.opt.Catalog.OPD(t.st.resident().OPD)
 		if ok && i < len(o.Services) {
-			t.closeButtons(txtPickService.f(t.lang(), o.Name.In(t.lang())) + " " + o.Services[i].Name.In(t.lang()))
 			return t.beginVisit(o.Services[i].Code)
 		}
 	}
@@ -77,6 +77,9 @@ func (t *turn) beginVisit(code string) error {
 		return nil
 	}
 	t.st.Flow = flowResident
+	if out, err := t.screenedOut(); err != nil || out {
+		return err
+	}
 	return t.beginRun(t.b.opt.Visit, code, svc.OPDCode, svc.Name)
 }
 
@@ -109,4 +112,31 @@ func (t *turn) beginRun(surveys []string, service, opd string, name survey.Text)
 	}
 	t.st.Run = &surveyRun{Service: service, OPD: opd, Queue: queue[1:], Parts: len(queue)}
 	return t.startSurvey(queue[0])
+}
+
+// screenedOut tells a respondent screened out in the current period (a
+// minor) so again, and starts nothing: another age band does not help.
+func (t *turn) screenedOut() (bool, error) {
+	def, err := t.b.opt.Registry.Latest(t.b.opt.Visit[0])
+	if err != nil {
+		return false, err
+	}
+	p, err := t.tx.Profile(t.st.Key)
+	if errors.Is(err, storage.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("screened out: %w", err)
+	}
+	if p.ScreenedOutPeriod != survey.PeriodOf(def.Period, t.now(), t.b.opt.Location).Key() {
+		return false, nil
+	}
+	for _, q := range def.Questions {
+		if q.ScreenOut != nil {
+			t.st.Stage, t.st.Run = stageIdle, nil
+			t.say(q.ScreenOutMessage.In(t.lang()))
+			return true, nil
+		}
+	}
+	return false, nil
 }

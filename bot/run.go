@@ -3,7 +3,9 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/storage"
@@ -37,7 +39,7 @@ func (t *turn) startSurvey(id string) error {
 	now, run := t.now(), t.st.Run
 	r, err := t.tx.StartResponse(storage.NewResponse{
 		RespondentKey: t.st.Key, SurveyID: def.ID, SurveyVersion: def.Version, Audience: string(def.Audience),
-		ServiceCode: run.Service, OPDCode: run.OPD,
+		ServiceCode: run.Service, OPDCode: run.OPD, PlannedMissing: strings.Join(survey.DrawSample(def, rand.Uint64()), " "),
 		PeriodKey: survey.PeriodOf(def.Period, now, t.b.opt.Location).Key(), At: now,
 	})
 	if err != nil {
@@ -47,20 +49,74 @@ func (t *turn) startSurvey(id string) error {
 		return err
 	}
 	run.ResponseID, t.st.Stage = r.ID, stageSurvey
-	t.say(txtSurveyIntro.f(t.lang(), t.runName(), run.Parts-len(run.Queue), run.Parts, def.Title.In(t.lang())))
+	if run.Parts > 1 {
+		t.lead = txtSurveyIntro.f(t.lang(), t.runName(), run.Parts-len(run.Queue), run.Parts, def.Title.In(t.lang()))
+	}
 	answers, err := t.tx.Answers(r.ID)
 	if err != nil {
 		return fmt.Errorf("load answers: %w", err)
 	}
 	if len(answers) > 0 {
-		run.Survey = t.b.engine.Rebuild(def, t.lang(), answers)
+		run.Survey = t.b.engine.RebuildWith(def, t.lang(), answers, strings.Fields(r.PlannedMissing))
 		return t.showCurrent()
 	}
-	res := t.b.engine.Start(def, t.lang())
+	opts, err := t.startOptions(def, r)
+	if err != nil {
+		return err
+	}
+	res := t.b.engine.StartWith(def, t.lang(), opts)
+	if err := t.tx.SaveChanges(r.ID, res.Changes, now); err != nil {
+		return fmt.Errorf("save facts: %w", err)
+	}
 	run.Survey = res.State
 	t.render(res.Prompts, "")
 	return nil
 }
+
+// startOptions are what the bot knows at the start of a response: the
+// facts (does the service have an online channel, did the resident
+// already submit this survey this period), the remembered profile, the
+// planned-missingness draw stored with the response and today's date.
+func (t *turn) startOptions(def *survey.Survey, r storage.Response) (survey.StartOptions, error) {
+	o := survey.StartOptions{Unasked: strings.Fields(r.PlannedMissing), Today: t.today(),
+		Facts: map[string]string{factOnline: yesNo(false), factReturning: yesNo(false)}}
+	if svc, ok := t.b.opt.Catalog.Service(r.ServiceCode); ok {
+		o.Facts[factOnline] = yesNo(svc.Online)
+	}
+	again, err := t.tx.HasSubmittedSurvey(t.st.Key, def.ID, r.PeriodKey)
+	if err != nil {
+		return o, fmt.Errorf("start options: %w", err)
+	}
+	o.Facts[factReturning] = yesNo(again)
+	if len(def.Remember) == 0 {
+		return o, nil
+	}
+	p, err := t.tx.Profile(t.st.Key)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+	case err != nil:
+		return o, fmt.Errorf("start options: %w", err)
+	case p.Fresh(t.now()):
+		o.Known = p.Answers()
+	}
+	return o, nil
+}
+
+// Facts the bot gives a survey's hidden questions.
+const (
+	factOnline    = "layanan_online"  // ya: the catalog lists an online channel for the service
+	factReturning = "kunjungan_ulang" // ya: the respondent already submitted this survey this period
+)
+
+func yesNo(b bool) string {
+	if b {
+		return "ya"
+	}
+	return "tidak"
+}
+
+// today is the respondent's date in the configured time zone.
+func (t *turn) today() string { return t.now().In(t.b.opt.Location).Format("2006-01-02") }
 
 // runName is what the run is about: the service, else the office.
 func (t *turn) runName() string {
@@ -89,6 +145,7 @@ func (t *turn) step(in survey.Input) error {
 	}
 	run := t.st.Run
 	before := run.Survey.Current
+	run.Survey.Today = t.today() // the date buttons, also in a session rebuilt from the database
 	res, err := t.b.engine.Step(def, run.Survey, in)
 	if errors.Is(err, survey.ErrFinished) {
 		return t.stale()
@@ -108,18 +165,45 @@ func (t *turn) step(in survey.Input) error {
 		t.stored += savedAnswers(res.Changes)
 	}
 	run.Survey = res.State
-	t.render(res.Prompts, before)
+	if !res.Submitted { // the run's own thanks close the visit
+		t.render(res.Prompts, before)
+	}
 	switch {
 	case res.Submitted:
 		if err := t.tx.Submit(run.ResponseID, now); err != nil {
 			return fmt.Errorf("submit: %w", err)
 		}
+		if err := t.rememberProfile(def, res.State); err != nil {
+			return err
+		}
 		return t.next()
-	case res.Cancelled, res.Stopped:
+	case res.Stopped:
+		if err := t.tx.MarkScreenedOut(t.st.Key, survey.PeriodOf(def.Period, now, t.b.opt.Location).Key(), now); err != nil {
+			return fmt.Errorf("screened out: %w", err)
+		}
+		fallthrough
+	case res.Cancelled:
 		if err := t.tx.Abandon(run.ResponseID); err != nil {
 			return fmt.Errorf("abandon: %w", err)
 		}
 		t.finishRun()
+	}
+	return nil
+}
+
+// rememberProfile keeps the answers to the survey's Remember questions.
+func (t *turn) rememberProfile(def *survey.Survey, st survey.State) error {
+	if len(def.Remember) == 0 {
+		return nil
+	}
+	p := map[string]survey.Answer{}
+	for _, name := range def.Remember {
+		if a, ok := st.Answers[name]; ok {
+			p[name] = a
+		}
+	}
+	if err := t.tx.SaveProfile(t.st.Key, p, t.now()); err != nil {
+		return fmt.Errorf("remember profile: %w", err)
 	}
 	return nil
 }
@@ -131,19 +215,34 @@ func (t *turn) next() error {
 		run.Queue = run.Queue[1:]
 		return t.startSurvey(id)
 	}
-	t.say(txtThanks.in(t.lang()))
+	if t.st.Flow == flowOfficial {
+		t.say(txtThanksOfficial.in(t.lang()))
+	} else {
+		t.say(txtThanks.in(t.lang()))
+	}
 	t.finishRun()
 	return nil
 }
 
 func (t *turn) finishRun() { t.st.Stage, t.st.Run = stageIdle, nil }
 
-// render turns engine prompts into messages. In a callback turn the pressed
-// message is edited: with the chosen answer, or in place when the same
-// question is shown again (ticking a multiple choice).
+// render turns engine prompts into messages, one message per input: the
+// confirmation of an answer, a note, a refusal or the intro (t.lead) open
+// the next question's message instead of editing the answered one. In a callback
+// turn the pressed message is edited in place only when the same question
+// is shown again (ticking a multiple choice).
 func (t *turn) render(prompts []survey.Prompt, before string) {
 	inPlace := t.cbMsgID != 0 && len(prompts) == 1 && prompts[0].Kind == survey.PromptQuestion && prompts[0].Question == before
-	for _, p := range prompts {
+	for i, p := range prompts {
+		last := i == len(prompts)-1
+		switch {
+		case p.Kind == survey.PromptAnswered:
+			t.addLead("✓ " + p.Answer)
+			continue
+		case (p.Kind == survey.PromptInfo || p.Kind == survey.PromptError) && !last:
+			t.addLead(p.Text) // a note, a resume notice or a refusal opens the question
+			continue
+		}
 		if p.Kind == survey.PromptQuestion && p.Total > 0 {
 			p.Text = fmt.Sprintf("(%d/%d) %s", min(t.position(p.Question), p.Total), p.Total, p.Text)
 		}
@@ -151,15 +250,20 @@ func (t *turn) render(prompts []survey.Prompt, before string) {
 		if len(p.Options) > 0 {
 			kb = t.surveyKeyboard(p.Options)
 		}
-		switch {
-		case inPlace:
+		if inPlace {
 			t.edit(p.Text, kb)
-		case p.Kind == survey.PromptAnswered:
-			t.closeButtons(p.Text)
-		default:
+		} else {
 			t.ask(p.Text, kb)
 		}
 	}
+}
+
+// addLead adds a line to the text that opens the next message.
+func (t *turn) addLead(s string) {
+	if t.lead != "" {
+		s = t.lead + "\n" + s
+	}
+	t.lead = s
 }
 
 // position is the 1-based place of question q in the respondent's path:
@@ -178,6 +282,7 @@ func (t *turn) showCurrent() error {
 	if err != nil {
 		return err
 	}
+	t.st.Run.Survey.Today = t.today()
 	res, err := t.b.engine.Step(def, t.st.Run.Survey, survey.Input{Kind: survey.InputCommand, Command: survey.CmdResume})
 	if err != nil {
 		return fmt.Errorf("resume: %w", err)

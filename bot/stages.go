@@ -31,12 +31,13 @@ const (
 	stageResume  stage = "resume"  // asked whether to continue an interrupted survey
 	stageOPD     stage = "opd"     // picking the office
 	stageService stage = "service" // picking the service of the office
+	stageCancel  stage = "cancel"  // confirming /batal
 )
 
 // stageTable gathers the stages of every flow.
 func stageTable() map[stage]stageDef {
 	table := map[stage]stageDef{}
-	for _, part := range []map[stage]stageDef{commonStages(), runStages(), residentStages()} {
+	for _, part := range []map[stage]stageDef{commonStages(), runStages(), residentStages(), cancelStages()} {
 		for s, d := range part {
 			table[s] = d
 		}

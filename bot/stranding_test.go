@@ -248,16 +248,7 @@ func TestOfficialsAnswersAreStoredUnderTheOfficialAudience(t *testing.T) {
 		r.poll()
 		u := r.emu.User(7120)
 		opd := e.cat.OPDs[0].Code
-		u.Send("/start asn_" + opd)
-		m := wait(t, u, "the consent question", botapitest.HasButton("✅ Setuju"))
-		if err := u.PressIn(m.ID, "✅ Setuju"); err != nil {
-			t.Fatal(err)
-		}
-		def, err := e.reg.Latest("asn")
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := newWalker(t, u, def, survey.LangID, m.ID)
+		w, _ := startOfficial(t, e, u, opd)
 		if _, q := w.next(); q == nil {
 			t.Fatal("no asn question")
 		}
@@ -274,4 +265,21 @@ func TestOfficialsAnswersAreStoredUnderTheOfficialAudience(t *testing.T) {
 			t.Fatalf("respondent audience %v, %v; want official", aud, err)
 		}
 	})
+}
+
+// startOfficial opens the officials' link of opd, consents and returns a
+// walker of asn standing before its first question, and the consent
+// message (with the greeting).
+func startOfficial(t *testing.T, e *env, u *botapitest.User, opd string) (*walker, botapitest.Message) {
+	t.Helper()
+	u.Send("/start asn_" + opd)
+	m := wait(t, u, "the consent question", botapitest.HasButton("✅ Setuju"))
+	if err := u.PressIn(m.ID, "✅ Setuju"); err != nil {
+		t.Fatal(err)
+	}
+	def, err := e.reg.Latest("asn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newWalker(t, u, def, survey.LangID, m.ID), m
 }

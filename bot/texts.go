@@ -4,7 +4,7 @@ import "fmt"
 
 // ConsentTextVersion identifies the privacy notice a consent was given to;
 // change it whenever privacyText changes.
-const ConsentTextVersion = "2026-11-v1"
+const ConsentTextVersion = "2026-12-v2"
 
 // msg is one bot text in Indonesian and English.
 type msg struct{ id, en string }
@@ -24,15 +24,26 @@ var (
 		"Halo %s! Ini layanan survei Pemerintah Kota Solok. Pendapat Anda membantu kami memperbaiki pelayanan publik.",
 		"Hello %s! This is the Kota Solok government's survey service. Your opinion helps us improve public services.",
 	}
-	txtPrivacy = msg{
+	txtGreetingOfficial = msg{
+		"Halo %s! Ini survei internal Pemerintah Kota Solok untuk ASN: bagaimana sistem dan layanan digital dipakai dalam pekerjaan Anda.",
+		"Hello %s! This is the Kota Solok government's internal survey for civil servants (ASN): how digital systems and services are used in your work.",
+	}
+	// txtPrivacyShort opens the consent question; the full notice is one
+	// button (or /privasi) away.
+	txtPrivacyShort = msg{
+		"🔒 Jawaban disimpan tanpa nama, di bawah kode acak, dan hanya dilaporkan sebagai angka gabungan. Anda dapat melihat atau menghapus data Anda kapan saja.",
+		"🔒 Answers are stored without your name, under a random code, and only reported as combined figures. You can see or delete your data at any time.",
+	}
+	txtPrivacyMore = msg{"🔒 Rincian privasi", "🔒 Privacy details"}
+	txtPrivacy     = msg{
 		"🔒 Privasi: jawaban Anda disimpan tanpa nama atau ID Telegram, di bawah kode acak, dan hanya dilaporkan " +
 			"sebagai angka gabungan (kelompok di bawah 5 orang tidak ditampilkan). ID Telegram Anda disimpan terpisah " +
-			"hanya untuk pengingat dan agar satu orang menjawab sekali per periode. Data disimpan paling lama 2 tahun. " +
-			"Anda dapat melihat (/datasaya) atau menghapus (/hapusdata) data Anda kapan saja (UU No. 27 Tahun 2022).",
+			"hanya untuk pengingat dan agar satu orang menjawab sekali per periode. Data disimpan paling lama 2 tahun; " +
+			"data diri Anda diingat 12 bulan. Lihat (/datasaya) atau hapus (/hapusdata) kapan saja (UU 27/2022).",
 		"🔒 Privacy: your answers are stored without your name or Telegram ID, under a random code, and are only " +
 			"reported as combined figures (groups under 5 people are never shown). Your Telegram ID is kept apart, only " +
-			"for reminders and so that each person answers once per period. Data is kept at most 2 years. You can see " +
-			"(/mydata) or delete (/deletemydata) your data at any time (Law No. 27 of 2022).",
+			"for reminders and so that each person answers once per period. Data is kept at most 2 years; your profile " +
+			"is remembered 12 months. See (/mydata) or delete (/deletemydata) it any time (Law 27/2022).",
 	}
 	txtConsentAsk     = msg{"Apakah Anda setuju mengikuti survei ini?", "Do you agree to take part in this survey?"}
 	txtConsentYes     = msg{"✅ Setuju", "✅ I agree"}
@@ -45,7 +56,11 @@ var (
 	txtUnknownService = msg{"Kode layanan %q tidak dikenal. Ketik /start untuk memilih layanan dari daftar.", "Service code %q is unknown. Type /start to pick the service from the list."}
 	txtSurveyIntro    = msg{"📋 %s — bagian %d dari %d: %s.", "📋 %s — part %d of %d: %s."}
 	txtAlready        = msg{"Terima kasih, Anda sudah mengisi survei untuk %s pada %s. Anda dapat mengisi lagi mulai %s.", "Thank you, you already answered the survey for %s in %s. You can answer again from %s."}
-	txtThanks         = msg{"🙏 Terima kasih! Jawaban Anda sudah tersimpan. Hasilnya dihitung menjadi Indeks Kepuasan Masyarakat dan dilaporkan ke Diskominfo Kota Solok setiap minggu untuk perbaikan layanan. Ketik /start untuk menilai layanan lain.", "🙏 Thank you! Your answers are saved. They are counted into the public satisfaction index and reported to Kota Solok's Diskominfo every week to improve services. Type /start to rate another service."}
+	txtThanks         = msg{"🙏 Terima kasih! Jawaban Anda terkirim. Tanpa nama, jawaban ini digabung ke Indeks Kepuasan Masyarakat layanan ini, yang dilaporkan tiap minggu ke Diskominfo dan ke kantor layanan untuk perbaikan. Ketik /start untuk menilai layanan lain.", "🙏 Thank you! Your answers are submitted. Without your name, they join this service's public satisfaction index, reported weekly to Diskominfo and the service's office to improve it. Type /start to rate another service."}
+	txtThanksOfficial = msg{"🙏 Terima kasih telah mengisi survei internal ASN. Jawaban Anda digabung per OPD (tanpa nama) dan dilaporkan ke Diskominfo untuk memetakan pemakaian sistem digital dan kendalanya.", "🙏 Thank you for answering the internal ASN survey. Your answers are combined per office (without names) and reported to Diskominfo to map the use of digital systems and their obstacles."}
+	txtCancelAsk      = msg{"Batalkan survei ini? Jawaban yang sudah Anda isi akan dihapus.", "Cancel this survey? The answers you gave will be deleted."}
+	txtCancelYes      = msg{"Ya, batalkan", "Yes, cancel"}
+	txtCancelNo       = msg{"Tidak, lanjutkan", "No, continue"}
 	txtResumeAsk      = msg{"Anda sedang mengisi survei %s: %d dari %d pertanyaan sudah dijawab. Lanjutkan?", "You are in the middle of the %s survey: %d of %d questions answered. Continue?"}
 	txtResumeYes      = msg{"▶️ Lanjutkan", "▶️ Continue"}
 	txtResumeRestart  = msg{"🔄 Mulai ulang", "🔄 Start over"}

@@ -36,6 +36,9 @@ type turn struct {
 	cbID    string
 	cbToast string
 	cbMsgID int
+	// lead is text that opens the next message sent (an answer's
+	// confirmation, a note, the survey's intro): one message per press.
+	lead string
 	// stored counts the answers saved, for the metrics once committed.
 	stored int
 	// heldBack: the prompt was not shown again, as one went out moments
@@ -183,6 +186,9 @@ func (t *turn) userID() int64 {
 // finish ends the turn: the callback answer goes first, and sent prompts
 // are remembered for the re-show limit.
 func (t *turn) finish() {
+	if t.lead != "" {
+		t.say("")
+	}
 	prompted := false
 	for _, m := range t.out {
 		if !isCallbackAnswer(m) {

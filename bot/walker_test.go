@@ -31,13 +31,14 @@ func newWalker(t *testing.T, u *botapitest.User, def *survey.Survey, lang string
 }
 
 // question finds the survey question a message asks: the longest label
-// found in the message's first line.
+// found in the message's first line after the confirmation of the answer
+// before ("✓ …") and the blank line.
 func (w *walker) question(m botapitest.Message) *survey.Question {
-	first, _, _ := strings.Cut(m.Text, "\n")
+	first := questionLine(m.Text)
 	var best *survey.Question
 	for _, q := range w.def.Questions {
 		l := q.Label.In(w.lang)
-		if q.Type != survey.TypeNote && strings.Contains(first, l) && (best == nil || len(l) > len(best.Label.In(w.lang))) {
+		if isAsked(q) && strings.Contains(first, l) && (best == nil || len(l) > len(best.Label.In(w.lang))) {
 			best = q
 		}
 	}
@@ -45,7 +46,7 @@ func (w *walker) question(m botapitest.Message) *survey.Question {
 }
 
 func (w *walker) isReview(m botapitest.Message) bool {
-	return strings.HasPrefix(m.Text, "Periksa jawaban") || strings.HasPrefix(m.Text, "Check your answers")
+	return strings.Contains(m.Text, "Ringkasan jawaban Anda:") || strings.Contains(m.Text, "Your answers:")
 }
 
 // next waits for the next prompt: a question or the review card.
@@ -76,9 +77,9 @@ func (w *walker) walk(answer func(q *survey.Question) string) {
 
 func submitLabel(lang string) string {
 	if lang == survey.LangEN {
-		return "Submit answers"
+		return "📨 Submit"
 	}
-	return "Kirim jawaban"
+	return "📨 Kirim"
 }
 
 // answer gives value to q: buttons are pressed, other answers typed.
@@ -113,6 +114,36 @@ func (w *walker) answer(m botapitest.Message, q *survey.Question, value string) 
 	}
 	w.given[q.Name] = value
 }
+
+// isAsked reports whether q is put to the respondent in turn: not a note,
+// a fact the bot gives (hidden), a calculation or the suggestion typed on
+// the review card.
+func isAsked(q *survey.Question) bool {
+	return q.Type != survey.TypeNote && !isDerived(q) && !q.OnReview
+}
+
+func isDerived(q *survey.Question) bool {
+	return q.Type == survey.TypeHidden || q.Type == survey.TypeCalculate
+}
+
+// derived names the answers of the built-in surveys that no one types: the
+// facts the bot gives and the calculations.
+var derived = func() map[string]bool {
+	out := map[string]bool{}
+	reg, err := survey.LoadRegistry("")
+	if err != nil {
+		panic(err)
+	}
+	for _, id := range reg.IDs() {
+		s, _ := reg.Latest(id)
+		for _, q := range s.Questions {
+			if isDerived(q) {
+				out[q.Name] = true
+			}
+		}
+	}
+	return out
+}()
 
 // typical answers a question as a typical adult resident.
 func typical(q *survey.Question) string {

@@ -72,6 +72,9 @@ type Response struct {
 	StartedAt     time.Time  `gorm:"column:started_at" json:"started_at"`
 	UpdatedAt     time.Time  `gorm:"column:updated_at;autoUpdateTime:false" json:"updated_at"`
 	SubmittedAt   *time.Time `gorm:"column:submitted_at" json:"submitted_at,omitempty"`
+	// PlannedMissing lists the questions the planned-missingness draw left
+	// out (space-separated, survey order): not asked by design.
+	PlannedMissing string `gorm:"column:planned_missing" json:"planned_missing,omitempty"`
 }
 
 // TableName is the GORM table of Response.
@@ -96,7 +99,9 @@ type NewResponse struct {
 	RespondentKey, SurveyID, SurveyVersion, ServiceCode, OPDCode, PeriodKey string
 	// Audience is the survey's audience (resident when empty).
 	Audience string
-	At       time.Time
+	// PlannedMissing is the planned-missingness draw (space-separated).
+	PlannedMissing string
+	At             time.Time
 }
 
 // answerRow is a row of answers. ServiceCode and SubmittedAt are copied
@@ -139,7 +144,9 @@ type ResponseData struct {
 type DataExport struct {
 	Respondent Respondent `json:"respondent"`
 	// Identity is nil when the Telegram link has expired or was removed.
-	Identity  *Identity      `json:"identity,omitempty"`
-	Consents  []Consent      `json:"consents"`
+	Identity *Identity `json:"identity,omitempty"`
+	Consents []Consent `json:"consents"`
+	// Profile is the remembered profile, nil when none is kept.
+	Profile   *Profile       `json:"profile,omitempty"`
 	Responses []ResponseData `json:"responses"`
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
@@ -182,6 +183,11 @@ func (tx *Tx) MyData(key string) (DataExport, error) {
 	if err := tx.db.Where("respondent_key = ?", key).Order("id").Find(&out.Consents).Error; err != nil {
 		return DataExport{}, fmt.Errorf("my data: consents: %w", err)
 	}
+	if p, err := tx.Profile(key); err == nil {
+		out.Profile = &p
+	} else if !errors.Is(err, ErrNotFound) {
+		return DataExport{}, fmt.Errorf("my data: %w", err)
+	}
 	var responses []Response
 	if err := tx.db.Where("respondent_key = ?", key).Order("id").Find(&responses).Error; err != nil {
 		return DataExport{}, fmt.Errorf("my data: responses: %w", err)
@@ -225,6 +231,7 @@ func (tx *Tx) DeleteRespondent(key string) error {
 		{"answers", &answerRow{}, "response_id IN (?)", ids},
 		{"responses", &Response{}, "respondent_key = ?", key},
 		{"consents", &Consent{}, "respondent_key = ?", key},
+		{"profile", &Profile{}, "respondent_key = ?", key},
 		{"dead letters", &DeadLetter{}, "user_id IN (?)", tx.db.Model(&Identity{}).Select("telegram_user_id").Where("respondent_key = ?", key)},
 		{"identity", &Identity{}, "respondent_key = ?", key},
 		{"respondent", &Respondent{}, "respondent_key = ?", key},

@@ -33,7 +33,7 @@ func (tx *Tx) StartResponse(n NewResponse) (Response, error) {
 	row := responseRow{Response: Response{
 		RespondentKey: n.RespondentKey, SurveyID: n.SurveyID, SurveyVersion: n.SurveyVersion,
 		ServiceCode: n.ServiceCode, OPDCode: n.OPDCode, Audience: n.Audience, PeriodKey: n.PeriodKey,
-		Status: StatusInProgress, StartedAt: at, UpdatedAt: at,
+		Status: StatusInProgress, StartedAt: at, UpdatedAt: at, PlannedMissing: n.PlannedMissing,
 	}, OpenSlot: &slot}
 	err = tx.db.Create(&row).Error
 	if errors.Is(err, gorm.ErrDuplicatedKey) {

@@ -91,7 +91,7 @@ func TestSKMNineUnsurExactWording(t *testing.T) {
 	s := mustBuiltin(t, "skm")
 	var scales []*Question
 	for _, q := range s.Questions {
-		if q.Type == TypeScale {
+		if q.Type == TypeScale && slices.Contains(skmElements(), q.Element) {
 			scales = append(scales, q)
 		}
 	}
@@ -122,10 +122,11 @@ func TestSKMNineUnsurExactWording(t *testing.T) {
 
 func TestSKMProfileAndScreenOut(t *testing.T) {
 	s := mustBuiltin(t, "skm")
-	if s.Questions[0].Name != "usia" {
-		t.Fatalf("first question is %q, want usia (age band first)", s.Questions[0].Name)
+	first := s.Questions[slices.IndexFunc(s.Questions, (*Question).asked)]
+	if first.Name != "usia" {
+		t.Fatalf("first question asked is %q, want usia (age band first)", first.Name)
 	}
-	usia := s.Questions[0]
+	usia := first
 	if _, ok := usia.Choice("u17"); !ok || len(usia.Choices) != 7 || usia.ScreenOut == nil {
 		t.Fatalf("usia choices %v, screen_out %v", usia.Choices, usia.ScreenOut)
 	}
@@ -141,10 +142,19 @@ func TestSKMProfileAndScreenOut(t *testing.T) {
 		})
 	}
 	want := []string{"usia", "jenis_kelamin", "pendidikan", "pekerjaan", "disabilitas", "tanggal_layanan"}
-	for i, name := range want {
-		if s.Questions[i].Name != name {
-			t.Errorf("profile question %d = %q, want %q", i, s.Questions[i].Name, name)
+	var asked []*Question
+	for _, q := range s.Questions {
+		if q.asked() {
+			asked = append(asked, q)
 		}
+	}
+	for i, name := range want {
+		if asked[i].Name != name {
+			t.Errorf("profile question %d = %q, want %q", i, asked[i].Name, name)
+		}
+	}
+	if !slices.Equal(s.Remember, want[:5]) {
+		t.Errorf("remembered %q, want the profile %q", s.Remember, want[:5])
 	}
 	if got := len(s.Question("pendidikan").Choices); got != 7 {
 		t.Errorf("pendidikan has %d choices, want 7", got)
@@ -256,7 +266,7 @@ func skmV2(tb testing.TB, version string) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return strings.Replace(string(src), `version: "1"`, `version: "`+version+`"`, 1)
+	return strings.Replace(string(src), `version: "2"`, `version: "`+version+`"`, 1)
 }
 
 func TestLoadRegistry(t *testing.T) {
@@ -275,21 +285,21 @@ func TestLoadRegistry(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	writeFile(t, dir, "skm-10.yaml", skmV2(t, "1.10"))
-	writeFile(t, dir, "skm-9.yml", skmV2(t, "1.9"))
+	writeFile(t, dir, "skm-10.yaml", skmV2(t, "2.10"))
+	writeFile(t, dir, "skm-9.yml", skmV2(t, "2.9"))
 	writeFile(t, dir, "notes.txt", "not a survey")
 	r, err = LoadRegistry(dir)
 	if err != nil {
 		t.Fatalf("LoadRegistry(dir): %v", err)
 	}
 	latest, err := r.Latest("skm")
-	if err != nil || latest.Version != "1.10" || latest.File != filepath.Join(dir, "skm-10.yaml") {
-		t.Fatalf("Latest(skm) = %v, %v; want 1.10 from the folder", latest, err)
+	if err != nil || latest.Version != "2.10" || latest.File != filepath.Join(dir, "skm-10.yaml") {
+		t.Fatalf("Latest(skm) = %v, %v; want 2.10 from the folder", latest, err)
 	}
-	if old, err := r.Get("skm", "1"); err != nil || old.File != "builtin:skm.yaml" {
-		t.Errorf("Get(skm, 1) = %v, %v; the built-in stays for pinned sessions", old, err)
+	if old, err := r.Get("skm", "2"); err != nil || old.File != "builtin:skm.yaml" {
+		t.Errorf("Get(skm, 2) = %v, %v; the built-in stays for pinned sessions", old, err)
 	}
-	if got := strings.Join(r.Versions("skm"), " "); got != "1 1.9 1.10" {
+	if got := strings.Join(r.Versions("skm"), " "); got != "2 2.9 2.10" {
 		t.Errorf("Versions(skm) = %s", got)
 	}
 }
@@ -300,11 +310,11 @@ func TestLoadRegistryRefuses(t *testing.T) {
 		files map[string]string
 		want  []string
 	}{
-		{"same version as a built-in", map[string]string{"a.yaml": skmV2(t, "1.0")},
-			[]string{`a.yaml: settings.version: survey "skm" version "1.0" is already defined in builtin:skm.yaml`}},
-		{"same version twice", map[string]string{"a.yaml": skmV2(t, "2"), "b.yaml": skmV2(t, "2")},
-			[]string{`b.yaml: settings.version: survey "skm" version "2" is already defined in `, `a.yaml`}},
-		{"invalid file", map[string]string{"a.yaml": skmV2(t, "2"), "bad.yaml": "settings: {id: x}\n"},
+		{"same version as a built-in", map[string]string{"a.yaml": skmV2(t, "2.0")},
+			[]string{`a.yaml: settings.version: survey "skm" version "2.0" is already defined in builtin:skm.yaml`}},
+		{"same version twice", map[string]string{"a.yaml": skmV2(t, "3"), "b.yaml": skmV2(t, "3")},
+			[]string{`b.yaml: settings.version: survey "skm" version "3" is already defined in `, `a.yaml`}},
+		{"invalid file", map[string]string{"a.yaml": skmV2(t, "3"), "bad.yaml": "settings: {id: x}\n"},
 			[]string{`bad.yaml:1: settings.version: missing (required)`, `bad.yaml:1: questions: missing (required)`}},
 	}
 	for _, tt := range tests {

@@ -83,8 +83,8 @@ func TestValidateFiles(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "katalog.yaml", "opds:\n- code: a\n  name: A\n  services:\n  - {code: s, name: S}\n")
 	writeFile(t, dir, "survei.yaml", string(readDef(t, "good.yaml")))
-	writeFile(t, dir, "skm2.yaml", skmV2(t, "2"))
-	writeFile(t, dir, "skm1.yaml", skmV2(t, "1"))
+	writeFile(t, dir, "skm2.yaml", skmV2(t, "3"))
+	writeFile(t, dir, "skm1.yaml", skmV2(t, "2"))
 	writeFile(t, dir, "lain.yaml", "foo: 1\n")
 	writeFile(t, dir, "rusak.yaml", "opds:\n- code: A\n  name: A\n  services:\n  - {code: s, name: S}\n")
 	p := func(name string) string { return filepath.Join(dir, name) }
@@ -99,7 +99,7 @@ func TestValidateFiles(t *testing.T) {
 	}{
 		{"unknown kind", []string{p("lain.yaml")}, p("lain.yaml") + ": neither a survey (top-level settings) nor a catalog (top-level opds)"},
 		{"catalog error", []string{p("survei.yaml"), p("rusak.yaml")}, p("rusak.yaml") + `:2: opds[0].code: bad code "A"`},
-		{"built-in version repeated", []string{p("skm1.yaml")}, `survey "skm" version "1" is already defined in builtin:skm.yaml`},
+		{"built-in version repeated", []string{p("skm1.yaml")}, `survey "skm" version "2" is already defined in builtin:skm.yaml`},
 		{"missing file", []string{p("nope.yaml")}, "no such file"},
 	}
 	for _, tt := range tests {

@@ -33,13 +33,7 @@ func NewEngine() *Engine { return &Engine{} }
 // Start begins a session of s in lang: it asks the first relevant question
 // (after showing any notes before it).
 func (e *Engine) Start(s *Survey, lang string) Result {
-	k := &step{s: s, st: State{
-		SurveyID: s.ID, Version: s.Version, Lang: pickLang(s, lang),
-		Phase: PhaseAnswering, Answers: map[string]Answer{},
-	}}
-	k.orig = k.st
-	k.advance(-1)
-	return k.result()
+	return e.StartWith(s, lang, StartOptions{})
 }
 
 // Step applies one input to st. It returns an error only for programming
@@ -71,15 +65,23 @@ func (e *Engine) Step(s *Survey, st State, in Input) (Result, error) {
 // Current is the first relevant unanswered question, or the review when
 // all are answered (or PhaseStopped when a stored answer screens out).
 func (e *Engine) Rebuild(s *Survey, lang string, answers map[string]Answer) State {
+	return e.RebuildWith(s, lang, answers, nil)
+}
+
+// RebuildWith is Rebuild for a response whose planned-missingness draw
+// left out the unasked questions.
+func (e *Engine) RebuildWith(s *Survey, lang string, answers map[string]Answer, unasked []string) State {
 	st := State{SurveyID: s.ID, Version: s.Version, Lang: pickLang(s, lang),
-		Phase: PhaseAnswering, Answers: map[string]Answer{}}
+		Phase: PhaseAnswering, Answers: map[string]Answer{}, Unasked: slices.Clone(unasked)}
 	for _, q := range s.Questions {
 		a, ok := answers[q.Name]
-		if !ok || q.Type == TypeNote || !relevant(q, st.Answers) {
+		if !ok || !q.answerable() || !applies(q, st) {
 			continue
 		}
 		st.Answers[q.Name] = a
-		st.History = append(st.History, q.Name)
+		if q.asked() || q.OnReview {
+			st.History = append(st.History, q.Name)
+		}
 		if screenedOut(q, st.Answers, a) {
 			st.Phase, st.Answers, st.History = PhaseStopped, map[string]Answer{}, nil
 			return st
@@ -97,19 +99,6 @@ func (e *Engine) Rebuild(s *Survey, lang string, answers map[string]Answer) Stat
 // excluded) have an answer, and how many there are.
 func (e *Engine) Progress(s *Survey, st State) (answered, total int) {
 	return progress(s, st)
-}
-
-func progress(s *Survey, st State) (answered, total int) {
-	for _, q := range s.Questions {
-		if q.Type == TypeNote || !relevant(q, st.Answers) {
-			continue
-		}
-		total++
-		if _, ok := st.Answers[q.Name]; ok {
-			answered++
-		}
-	}
-	return answered, total
 }
 
 func pickLang(s *Survey, lang string) string {
@@ -141,7 +130,7 @@ func checkState(s *Survey, st State) error {
 		return fmt.Errorf("%w: phase %q", ErrInvalidState, st.Phase)
 	}
 	q := s.Question(st.Current)
-	if q == nil || q.Type == TypeNote {
+	if q == nil || !q.answerable() || q.Type == TypeHidden || q.Type == TypeCalculate {
 		return fmt.Errorf("%w: current question %q", ErrInvalidState, st.Current)
 	}
 	return nil
@@ -154,6 +143,8 @@ func cloneState(st State) State {
 	}
 	st.History = slices.Clone(st.History)
 	st.Pending = slices.Clone(st.Pending)
+	st.Unasked = slices.Clone(st.Unasked)
+	st.Known = maps.Clone(st.Known)
 	return st
 }
 
@@ -161,15 +152,21 @@ func relevant(q *Question, answers map[string]Answer) bool {
 	return q.Relevant == nil || q.Relevant.True(answers, nil)
 }
 
+// applies reports whether q is relevant and was not left out by the
+// planned-missingness draw.
+func applies(q *Question, st State) bool {
+	return !slices.Contains(st.Unasked, q.Name) && relevant(q, st.Answers)
+}
+
 func screenedOut(q *Question, answers map[string]Answer, a Answer) bool {
 	return q.ScreenOut != nil && q.ScreenOut.True(answers, &a)
 }
 
-// nextQuestion returns the index of the first relevant question that is not
-// a note and not yet in the history, or -1.
+// nextQuestion returns the index of the first question asked in turn that
+// applies and is not yet in the history, or -1.
 func nextQuestion(s *Survey, st State) int {
 	for i, q := range s.Questions {
-		if q.Type != TypeNote && !slices.Contains(st.History, q.Name) && relevant(q, st.Answers) {
+		if q.asked() && !slices.Contains(st.History, q.Name) && applies(q, st) {
 			return i
 		}
 	}
@@ -221,6 +218,7 @@ func (k *step) current() {
 // way, or to the review when none is left.
 func (k *step) advance(from int) {
 	k.st.Pending, k.st.Editing = nil, false
+	k.calculate()
 	next := nextQuestion(k.s, k.st)
 	end := next
 	if next < 0 {
@@ -250,13 +248,14 @@ func (k *step) accept(a Answer) {
 		k.stop(q)
 		return
 	}
-	k.st.Answers[q.Name] = a
+	k.st.Answers[q.Name], k.st.Known = a, nil
 	if !slices.Contains(k.st.History, q.Name) {
 		k.st.History = append(k.st.History, q.Name)
 	}
 	k.res.Changes = append(k.res.Changes, Change{Question: q.Name, Element: q.Element, Answer: a})
-	k.add(Prompt{Kind: PromptAnswered, Question: q.Name,
-		Text: q.Label.In(k.lang()) + "\n» " + answerLabel(q, a, k.lang())})
+	label := answerLabel(q, a, k.lang())
+	k.add(Prompt{Kind: PromptAnswered, Question: q.Name, Text: q.Label.In(k.lang()) + "\n» " + label, Answer: label})
+	k.calculate()
 	k.prune()
 	k.advance(qi)
 }
@@ -264,7 +263,7 @@ func (k *step) accept(a Answer) {
 // prune drops answers to questions that are no longer relevant.
 func (k *step) prune() {
 	for _, q := range k.s.Questions {
-		if _, ok := k.st.Answers[q.Name]; !ok || relevant(q, k.st.Answers) {
+		if _, ok := k.st.Answers[q.Name]; !ok || applies(q, k.st) || q.Type == TypeHidden {
 			continue
 		}
 		delete(k.st.Answers, q.Name)

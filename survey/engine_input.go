@@ -16,10 +16,16 @@ const (
 	tokDone   = "done"   // done:<question>
 	tokEdit   = "e"      // e:<question>
 	tokSubmit = "submit" // submit
+	tokList   = "list"   // list: the review's edit buttons
+	tokReview = "rev"    // rev: back to the review card
+	tokKeep   = "k"      // k:<question>: the remembered profile is still right
+	tokChange = "x"      // x:<question>: answer the profile afresh
+	tokDay    = "t"      // t:<question>.<days ago>: a date button
 )
 
 func choiceToken(qi, ci int) string            { return fmt.Sprintf("%s:%d.%d", tokChoice, qi, ci) }
 func questionToken(kind string, qi int) string { return kind + ":" + strconv.Itoa(qi) }
+func dayToken(qi, daysAgo int) string          { return fmt.Sprintf("%s:%d.%d", tokDay, qi, daysAgo) }
 
 // parseIndex reads a canonical non-negative decimal index.
 func parseIndex(s string) (int, bool) {
@@ -32,21 +38,21 @@ func parseIndex(s string) (int, bool) {
 
 // parseToken splits a token into its kind, question index and choice index.
 func parseToken(tok string) (kind string, qi, ci int, ok bool) {
-	if tok == tokSubmit {
-		return tokSubmit, -1, -1, true
+	if tok == tokSubmit || tok == tokList || tok == tokReview {
+		return tok, -1, -1, true
 	}
 	kind, rest, found := strings.Cut(tok, ":")
 	if !found {
 		return "", 0, 0, false
 	}
-	if kind == tokChoice {
+	if kind == tokChoice || kind == tokDay {
 		qs, cs, found := strings.Cut(rest, ".")
 		qi, okq := parseIndex(qs)
 		ci, okc := parseIndex(cs)
 		return kind, qi, ci, found && okq && okc
 	}
 	switch kind {
-	case tokSkip, tokBack, tokDone, tokEdit:
+	case tokSkip, tokBack, tokDone, tokEdit, tokKeep, tokChange:
 		qi, ok := parseIndex(rest)
 		return kind, qi, -1, ok
 	}
@@ -60,16 +66,8 @@ func (k *step) token(tok string) {
 	switch {
 	case !ok:
 		expired()
-	case kind == tokSubmit || kind == tokEdit:
-		if k.st.Phase != PhaseReview {
-			expired()
-		} else if kind == tokSubmit {
-			k.submit()
-		} else if qi < len(k.s.Questions) {
-			k.edit(k.s.Questions[qi].Name)
-		} else {
-			expired()
-		}
+	case kind == tokSubmit || kind == tokEdit || kind == tokList || kind == tokReview:
+		k.reviewToken(kind, qi)
 	case k.st.Phase != PhaseAnswering || qi != k.s.Index(k.st.Current):
 		expired()
 	case kind == tokSkip:
@@ -78,13 +76,40 @@ func (k *step) token(tok string) {
 		k.back()
 	case kind == tokDone:
 		k.done()
-	default: // choice
+	case kind == tokKeep && k.confirming(k.s.Questions[qi]):
+		k.keep()
+	case kind == tokChange && k.confirming(k.s.Questions[qi]):
+		k.st.Known = nil
+		k.current()
+	case kind == tokDay && k.s.Questions[qi].Type == TypeDate:
+		k.day(k.s.Questions[qi], ci)
+	case kind == tokChoice:
 		q := k.s.Questions[qi]
 		if !isChoiceType(q.Type) || ci >= len(q.Choices) {
 			expired()
 			return
 		}
 		k.choose(q, ci)
+	default:
+		expired()
+	}
+}
+
+// reviewToken handles the buttons of the review card and its edit list.
+func (k *step) reviewToken(kind string, qi int) {
+	switch {
+	case k.st.Phase != PhaseReview:
+		k.refuse(msg(k.lang(), msgExpired))
+	case kind == tokSubmit:
+		k.submit()
+	case kind == tokList:
+		k.add(k.reviewListPrompt())
+	case kind == tokReview:
+		k.current()
+	case qi < len(k.s.Questions):
+		k.edit(k.s.Questions[qi].Name)
+	default:
+		k.refuse(msg(k.lang(), msgExpired))
 	}
 }
 
@@ -96,6 +121,7 @@ func (k *step) command(c Command, target string) error {
 	case CmdSkip:
 		k.skip()
 	case CmdCancel:
+		k.deleteAll() // nothing of a cancelled survey is kept
 		k.st.Phase, k.st.Current, k.st.Pending, k.st.Editing = PhaseCancelled, "", nil, false
 		k.res.Cancelled = true
 		k.info(msg(k.lang(), msgCancelled))
@@ -180,11 +206,19 @@ func (k *step) submit() {
 
 // text handles a typed message.
 func (k *step) text(s string) {
+	if k.st.Phase == PhaseReview {
+		k.reviewText(s)
+		return
+	}
 	if k.st.Phase != PhaseAnswering {
 		k.refuse(msg(k.lang(), msgUseButtons))
 		return
 	}
 	q := k.s.Question(k.st.Current)
+	if k.confirming(q) { // "still the same?" is answered with its buttons, never as the age band
+		k.refuse(msg(k.lang(), msgChooseButton))
+		return
+	}
 	if isChoiceType(q.Type) {
 		ci, ok := matchChoice(q, s, k.lang())
 		if !ok {
@@ -195,6 +229,9 @@ func (k *step) text(s string) {
 		return
 	}
 	a, why := parseAnswer(q, s, k.lang())
+	if why == "" && q.Type == TypeDate && k.st.Today != "" && a.Value > k.st.Today {
+		why = msg(k.lang(), msgFuture)
+	}
 	if why != "" {
 		k.refuse(why)
 		return

@@ -36,15 +36,24 @@ func TestReviewAndSubmit(t *testing.T) {
 		t.Fatalf("note = %q", res.Prompts[1].Text)
 	}
 	card := res.Prompts[2]
-	for _, want := range []string{"Periksa jawaban Anda", "1. Berapa usia Anda?\n   » 26–40 tahun",
-		"3. Layanan apa yang Anda pakai?\n   » KTP-el, Kartu Keluarga", "» Sesuai", "8. Saran Anda?\n   » Bagus"} {
+	for _, want := range []string{"Ringkasan jawaban Anda", "1. 26–40 tahun · ",
+		"3. KTP-el, Kartu Keluarga · ", "Sesuai", "8. Bagus"} {
 		if !strings.Contains(card.Text, want) {
 			t.Fatalf("review card lacks %q:\n%s", want, card.Text)
 		}
 	}
-	if len(card.Options) != 9 || card.Options[0].Token != "e:1" || card.Options[8].Token != "submit" ||
-		card.Options[8].Label != "Kirim jawaban" || card.Answered != 8 || card.Total != 8 {
+	// Submit first; the edit buttons are one press away.
+	if len(card.Options) != 2 || card.Options[0].Token != "submit" || card.Options[0].Label != "📨 Kirim" ||
+		card.Options[1].Token != "list" || card.Answered != 8 || card.Total != 8 {
 		t.Fatalf("review options = %+v (progress %d/%d)", card.Options, card.Answered, card.Total)
+	}
+	list := mustStep(t, s, res.State, tokenIn("list"))
+	if p := lastPrompt(t, list); p.Kind != PromptReview || len(p.Options) != 9 || p.Options[0].Token != "e:1" ||
+		p.Options[0].Label != "1. Berapa usia Anda?" || p.Options[8].Token != "rev" || !reflect.DeepEqual(list.State, res.State) {
+		t.Fatalf("edit list = %+v", p)
+	}
+	if back := mustStep(t, s, list.State, tokenIn("rev")); lastPrompt(t, back).Text != card.Text {
+		t.Fatalf("back to the summary = %+v", lastPrompt(t, back))
 	}
 	assertRefused(t, res.State, mustStep(t, s, res.State, textIn("ok")), "Gunakan tombol")
 	done := mustStep(t, s, res.State, tokenIn("submit"))
@@ -157,8 +166,19 @@ func TestCancelRestartResume(t *testing.T) {
 	s := newTestSurvey(t)
 	st := stateAt(t, s, LangEN, "kunjungan")
 	res := mustStep(t, s, st, cmdIn(CmdCancel))
-	if !res.Cancelled || res.State.Phase != PhaseCancelled || lastPrompt(t, res).Text != "Survey cancelled. Your answers were not submitted." {
+	if !res.Cancelled || res.State.Phase != PhaseCancelled ||
+		lastPrompt(t, res).Text != "Survey cancelled. Your answers were not submitted and have been deleted." {
 		t.Fatalf("cancel: %+v", res)
+	}
+	// What the message says: nothing of a cancelled survey is kept.
+	var gone []string
+	for _, c := range res.Changes {
+		if c.Deleted {
+			gone = append(gone, c.Question)
+		}
+	}
+	if want := []string{"usia", "online", "layanan", "syarat"}; !slices.Equal(gone, want) || len(res.State.Answers) != 0 {
+		t.Fatalf("cancel deleted %q (answers left %v), want %q", gone, res.State.Answers, want)
 	}
 
 	res = mustStep(t, s, st, cmdIn(CmdRestart))
@@ -201,9 +221,11 @@ func TestProgress(t *testing.T) {
 		question        string
 		answered, total int
 	}{
-		{"usia", 0, 6},
-		{"online", 1, 6},
-		{"layanan", 2, 7}, // biaya depends on layanan
+		// The total counts every question that may still come (layanan
+		// and biaya depend on answers to come), so it never grows.
+		{"usia", 0, 8},
+		{"online", 1, 8},
+		{"layanan", 2, 8},
 		{"saran", 7, 8},
 	}
 	for _, tt := range tests {
@@ -213,6 +235,11 @@ func TestProgress(t *testing.T) {
 				t.Fatalf("Progress = %d/%d, want %d/%d", a, n, tt.answered, tt.total)
 			}
 		})
+	}
+	// Once "no" rules out layanan and biaya, the total shrinks to what applies.
+	res := mustStep(t, s, stateAt(t, s, LangID, "online"), textIn("Tidak"))
+	if a, n := e.Progress(s, res.State); a != 2 || n != 6 {
+		t.Fatalf("Progress after no = %d/%d, want 2/6", a, n)
 	}
 }
 

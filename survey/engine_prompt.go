@@ -27,6 +27,9 @@ func labelWithHint(q *Question, lang string) string {
 // ones marked on a select_multiple), then Done, Skip and Back as they apply.
 func (k *step) questionPrompt(qi int) Prompt {
 	q, lang := k.s.Questions[qi], k.lang()
+	if k.confirming(q) {
+		return k.confirmPrompt(qi)
+	}
 	text := labelWithHint(q, lang)
 	if q.Type == TypeSelectMultiple {
 		text += "\n" + msg(lang, msgMultiHint)
@@ -43,6 +46,10 @@ func (k *step) questionPrompt(qi int) Prompt {
 	if q.Type == TypeSelectMultiple {
 		p.Options = append(p.Options, Option{Token: questionToken(tokDone, qi), Label: msg(lang, msgBtnDone)})
 	}
+	if q.Type == TypeDate && k.st.Today != "" {
+		p.Options = append(p.Options, Option{Token: dayToken(qi, 0), Label: msg(lang, msgBtnToday)},
+			Option{Token: dayToken(qi, 1), Label: msg(lang, msgBtnYesterday)})
+	}
 	if !q.Required {
 		p.Options = append(p.Options, Option{Token: questionToken(tokSkip, qi), Label: msg(lang, msgBtnSkip)})
 	}
@@ -53,29 +60,57 @@ func (k *step) questionPrompt(qi int) Prompt {
 	return p
 }
 
-// reviewPrompt is the review card: every answer, an edit button per
-// question and the submit button.
+// reviewAnswerRunes bounds a text answer on the review card.
+const reviewAnswerRunes = 40
+
+// reviewPrompt is the review card: a compact summary of the answers (by
+// number), the on-review question's invitation when there is one, Submit
+// first and a button opening the edit list.
 func (k *step) reviewPrompt() Prompt {
 	lang := k.lang()
-	var b strings.Builder
-	b.WriteString(msg(lang, msgReviewTitle))
-	p := Prompt{Kind: PromptReview}
+	var parts []string
+	var invite string
+	for _, q := range k.s.Questions {
+		if q.OnReview && invite == "" {
+			if _, ok := k.st.Answers[q.Name]; !ok {
+				invite = labelWithHint(q, lang)
+			}
+		}
+		if slices.Contains(k.st.History, q.Name) {
+			a := truncateRunes(answerLabel(q, k.st.Answers[q.Name], lang), reviewAnswerRunes)
+			parts = append(parts, strconv.Itoa(len(parts)+1)+". "+a)
+		}
+	}
+	text := msg(lang, msgReviewTitle) + "\n" + strings.Join(parts, " · ")
+	if len(parts) == 0 {
+		text = msg(lang, msgReviewTitle) + "\n" + msg(lang, msgNoAnswer)
+	}
+	if invite != "" {
+		text += "\n\n" + invite
+	}
+	p := Prompt{Kind: PromptReview, Text: text, Options: []Option{
+		{Token: tokSubmit, Label: msg(lang, msgBtnSubmit)},
+		{Token: tokList, Label: msg(lang, msgBtnList)},
+	}}
+	p.Answered, p.Total = progress(k.s, k.st)
+	return p
+}
+
+// reviewListPrompt lists the answers to change, one button each, and the
+// way back to the summary.
+func (k *step) reviewListPrompt() Prompt {
+	lang := k.lang()
+	p := Prompt{Kind: PromptReview, Text: msg(lang, msgReviewPick)}
 	n := 0
 	for qi, q := range k.s.Questions {
 		if !slices.Contains(k.st.History, q.Name) {
 			continue
 		}
 		n++
-		num := strconv.Itoa(n)
-		b.WriteString("\n" + num + ". " + q.Label.In(lang) + "\n   » " + answerLabel(q, k.st.Answers[q.Name], lang))
 		p.Options = append(p.Options, Option{Token: questionToken(tokEdit, qi),
-			Label: msg(lang, msgEditPrefix) + " " + num + ". " + truncateRunes(q.Label.In(lang), reviewLabelRunes)})
+			Label: strconv.Itoa(n) + ". " + truncateRunes(q.Label.In(lang), reviewLabelRunes)})
 	}
-	if len(k.st.History) == 0 {
-		b.WriteString("\n" + msg(lang, msgNoAnswer))
-	}
-	p.Text = b.String()
-	p.Options = append(p.Options, Option{Token: tokSubmit, Label: msg(lang, msgBtnSubmit)})
+	p.Options = append(p.Options, Option{Token: tokReview, Label: msg(lang, msgBtnReview)})
 	p.Answered, p.Total = progress(k.s, k.st)
 	return p
 }

@@ -45,10 +45,10 @@ func TestSKMWalkThrough(t *testing.T) {
 		switch {
 		case q.Name == "usia":
 			in = tokenIn(optionToken(t, p, "26–35 tahun"))
-		case q.Type == TypeScale:
+		case q.Type == TypeScale && slices.Contains(skmElements(), q.Element):
 			// 4,3,2,1,4,3,... over the nine unsur, by pressing the labelled button.
 			in = tokenIn(p.Options[3-len(scores)%4].Token)
-		case q.Type == TypeSelectOne:
+		case q.Type == TypeSelectOne || q.Type == TypeScale:
 			in = tokenIn(p.Options[0].Token)
 		case q.Type == TypeDate:
 			in = textIn("27/11/2026")
@@ -64,7 +64,7 @@ func TestSKMWalkThrough(t *testing.T) {
 			t.Fatalf("%s: input %+v refused: %q", q.Name, in, res.Prompts[0].Text)
 		}
 		for _, c := range res.Changes {
-			if c.Element != "" && c.Answer.Score != nil {
+			if slices.Contains(skmElements(), c.Element) && c.Answer.Score != nil {
 				scores[c.Element] = *c.Answer.Score
 			}
 		}
@@ -74,7 +74,7 @@ func TestSKMWalkThrough(t *testing.T) {
 	}
 	var elements []string
 	for _, name := range asked {
-		if el := s.Question(name).Element; el != "" {
+		if el := s.Question(name).Element; slices.Contains(skmElements(), el) {
 			elements = append(elements, el)
 		}
 	}
@@ -90,6 +90,12 @@ func TestSKMWalkThrough(t *testing.T) {
 	if res.State.Phase != PhaseReview || card.Kind != PromptReview || card.Answered != len(asked) || card.Total != len(asked) {
 		t.Fatalf("review: phase %s, card %+v", res.State.Phase, card)
 	}
+	// The suggestion costs no tap: it is typed on the review card.
+	res = mustStep(t, s, res.State, textIn("Antrean lebih cepat, terima kasih 🙏"))
+	card = lastPrompt(t, res)
+	if res.State.Phase != PhaseReview || res.State.Answers["saran"].Value != "Antrean lebih cepat, terima kasih 🙏" {
+		t.Fatalf("suggestion on the review card: %+v", res.State)
+	}
 	for _, label := range []string{"Sangat sesuai", "Kurang cepat", "Sangat mahal", "Dikelola dengan baik", "Antrean lebih cepat"} {
 		if !strings.Contains(card.Text, label) {
 			t.Fatalf("review card lacks %q:\n%s", label, card.Text)
@@ -98,7 +104,7 @@ func TestSKMWalkThrough(t *testing.T) {
 	if got := e.Rebuild(s, LangID, res.State.Answers); !reflect.DeepEqual(got, res.State) {
 		t.Fatalf("Rebuild of the review differs:\n got %+v\nwant %+v", got, res.State)
 	}
-	done := mustStep(t, s, res.State, tokenIn(optionToken(t, card, "Kirim jawaban")))
+	done := mustStep(t, s, res.State, tokenIn(optionToken(t, card, "📨 Kirim")))
 	if !done.Submitted || done.State.Phase != PhaseSubmitted {
 		t.Fatalf("submit: %+v", done)
 	}

@@ -32,7 +32,7 @@ func TestStart(t *testing.T) {
 				t.Fatalf("note = %q, want %q", res.Prompts[0].Text, tt.note)
 			}
 			q := res.Prompts[1]
-			if q.Text != tt.question || q.FreeText || len(q.Options) != 4 || q.Answered != 0 || q.Total != 6 { // layanan and biaya are not relevant yet
+			if q.Text != tt.question || q.FreeText || len(q.Options) != 4 || q.Answered != 0 || q.Total != 8 { // layanan and biaya may still come
 				t.Fatalf("question prompt = %+v", q)
 			}
 			for _, o := range q.Options {

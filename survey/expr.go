@@ -272,6 +272,16 @@ func (env evalEnv) evalLogic(n *node) (Value, error) {
 }
 
 func (env evalEnv) evalCall(n *node) (Value, error) {
+	if n.name == "if" { // only the branch taken is evaluated
+		c, err := env.eval(n.args[0])
+		if err != nil {
+			return Value{}, err
+		}
+		if c.Bool() {
+			return env.eval(n.args[1])
+		}
+		return env.eval(n.args[2])
+	}
 	args := make([]Value, len(n.args))
 	for i, a := range n.args {
 		v, err := env.eval(a)

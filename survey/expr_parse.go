@@ -172,6 +172,8 @@ func functionArity(name string) (int, bool) {
 	switch name {
 	case "selected":
 		return 2, true
+	case "if":
+		return 3, true
 	case "count-selected", "string-length", "number":
 		return 1, true
 	}

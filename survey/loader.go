@@ -66,7 +66,7 @@ var (
 
 var (
 	topKeys      = []string{"settings", "choices", "questions"}
-	settingsKeys = []string{"id", "version", "title", "default_language", "audience", "period", "weights"}
+	settingsKeys = []string{"id", "version", "title", "default_language", "audience", "period", "weights", "remember", "samples"}
 	choiceKeys   = []string{"value", "label", "no_score"}
 )
 
@@ -142,6 +142,8 @@ func (r *defReader) readSettings(e *yentry, s *Survey) {
 	if w := m["weights"]; w != nil {
 		s.Weights = r.readWeights(w)
 	}
+	s.Remember = r.readNames(m["remember"], f+".remember")
+	s.Samples = r.readSamples(m["samples"], f+".samples")
 }
 
 func (r *defReader) readWeights(e *yentry) map[string]float64 {

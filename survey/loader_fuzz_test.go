@@ -40,10 +40,13 @@ func checkAccepted(t *testing.T, s *Survey) {
 			t.Fatalf("accepted bad or duplicate name %q", q.Name)
 		}
 		seen[q.Name] = true
-		if q.Label[LangID] == "" {
+		if q.Label[LangID] == "" && q.Type != TypeHidden && q.Type != TypeCalculate {
 			t.Fatalf("accepted %s without an Indonesian label", q.Name)
 		}
-		for _, x := range []*Expr{q.Relevant, q.Constraint} {
+		if q.Type == TypeCalculate && q.Calculation == nil {
+			t.Fatalf("accepted calculate %s without a calculation", q.Name)
+		}
+		for _, x := range []*Expr{q.Relevant, q.Constraint, q.Calculation} {
 			for _, ref := range x.Refs() {
 				if j := s.Index(ref); j < 0 || j >= i {
 					t.Fatalf("%s refers to %s, not an earlier question", q.Name, ref)

@@ -12,10 +12,10 @@ import (
 
 var questionKeys = []string{"type", "name", "label", "hint", "required", "relevant", "constraint",
 	"constraint_message", "screen_out", "screen_out_message", "choices", "choice_list", "min", "max",
-	"max_length", "element"}
+	"max_length", "element", "group", "calculation", "on_review"}
 
 var questionTypes = []QuestionType{TypeSelectOne, TypeSelectMultiple, TypeScale, TypeInteger,
-	TypeDecimal, TypeText, TypeDate, TypeNote}
+	TypeDecimal, TypeText, TypeDate, TypeNote, TypeHidden, TypeCalculate}
 
 var (
 	selectTypes   = []QuestionType{TypeSelectOne, TypeSelectMultiple, TypeScale}
@@ -36,7 +36,10 @@ var keyTypes = map[string][]QuestionType{
 	"constraint_message": answeredTypes,
 	"screen_out":         answeredTypes,
 	"screen_out_message": answeredTypes,
-	"element":            answeredTypes,
+	"element":            append(slices.Clone(answeredTypes), TypeHidden, TypeCalculate),
+	"group":              answeredTypes,
+	"calculation":        {TypeCalculate},
+	"on_review":          {TypeText},
 }
 
 var exprKeys = []string{"relevant", "constraint", "screen_out"}
@@ -85,7 +88,7 @@ func (r *defReader) readQuestions(e *yentry, lists map[string]*choiceList, s *Su
 				elements[q.Element] = q
 			}
 		}
-		if q.Type != TypeNote {
+		if q.asked() {
 			answered++
 		}
 		s.Questions = append(s.Questions, q)
@@ -95,6 +98,7 @@ func (r *defReader) readQuestions(e *yentry, lists map[string]*choiceList, s *Su
 		r.errorf(e.line, "questions", "no question to answer (only notes)")
 	}
 	r.checkRefs(s, uses)
+	r.checkVisit(e.line, s)
 }
 
 func (r *defReader) readQuestion(it *ynode, f string, lists map[string]*choiceList, pos int) (*Question, []exprUse) {
@@ -116,7 +120,11 @@ func (r *defReader) readQuestion(it *ynode, f string, lists map[string]*choiceLi
 		}
 		q.Name = v
 	}
-	q.Label = r.text(r.required(m, "label", it.line, f), f+".label")
+	if q.Type == TypeHidden || q.Type == TypeCalculate {
+		q.Label = r.text(m["label"], f+".label")
+	} else {
+		q.Label = r.text(r.required(m, "label", it.line, f), f+".label")
+	}
 	q.Hint = r.text(m["hint"], f+".hint")
 	if q.Type != "" {
 		for _, k := range questionKeys {
@@ -135,7 +143,7 @@ func (r *defReader) readQuestion(it *ynode, f string, lists map[string]*choiceLi
 		}
 		q.Element = v
 	}
-	return q, r.readExprs(m, f, q, pos)
+	return q, append(r.readExprs(m, f, q, pos), r.readVisitKeys(m, f, q, pos)...)
 }
 
 // readExprs parses relevant, constraint and screen_out and their messages.
@@ -195,8 +203,8 @@ func (r *defReader) checkRefs(s *Survey, uses []exprUse) {
 				r.errorf(u.line, u.field, "refers to its own question ${%s}; use . for the answer being checked", ref)
 			case j >= u.pos:
 				r.errorf(u.line, u.field, "refers to ${%s} (line %d), which is not asked before this question; %s may only use earlier questions", ref, s.Questions[j].Line, u.key)
-			case s.Questions[j].Type == TypeNote:
-				r.errorf(u.line, u.field, "refers to ${%s}, a note, which has no answer", ref)
+			case s.Questions[j].Type == TypeNote || s.Questions[j].OnReview:
+				r.errorf(u.line, u.field, "refers to ${%s}, a note or an on_review question, which has no answer in turn", ref)
 			}
 		}
 	}

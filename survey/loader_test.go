@@ -45,7 +45,7 @@ func TestLoadSurveyBadFiles(t *testing.T) {
 		want []string // exact messages, in order; a trailing "*" matches a prefix
 	}{
 		{"syntax.yaml", []string{`syntax.yaml:5: syntax: ',' or '}' must be specified`}},
-		{"unknown_type.yaml", []string{`unknown_type.yaml:6: questions[1].type: unknown type "slect_one" (want select_one, select_multiple, scale, integer, decimal, text, date, note)`}},
+		{"unknown_type.yaml", []string{`unknown_type.yaml:6: questions[1].type: unknown type "slect_one" (want select_one, select_multiple, scale, integer, decimal, text, date, note, hidden, calculate)`}},
 		{"duplicate_name.yaml", []string{`duplicate_name.yaml:9: questions[2].name: duplicate name "nama" (first at line 3)`}},
 		{"dangling_list.yaml", []string{`dangling_list.yaml:10: questions[0].choice_list: unknown choice list "ya_tdak" (defined: ya_tidak)`}},
 		{"bad_expr.yaml", []string{`bad_expr.yaml:9: questions[1].relevant: col 11: *`}},
@@ -68,7 +68,7 @@ func TestLoadSurveyBadFiles(t *testing.T) {
 			`many_errors.yaml:19: questions[1].choices[0].value: bad value "a b" *`,
 			`many_errors.yaml:21: questions[1].choices[2].value: duplicate value "c" (first at line 20)`,
 			`many_errors.yaml:25: questions[2].required: not allowed on note questions *`,
-			`many_errors.yaml:29: questions[3].relevant: refers to ${info}, a note, which has no answer`,
+			`many_errors.yaml:29: questions[3].relevant: refers to ${info}, a note or an on_review question, which has no answer in turn`,
 			`many_errors.yaml:30: questions[3].constraint: refers to its own question ${alasan}; use . for the answer being checked`,
 		}},
 	}

@@ -39,12 +39,25 @@ const (
 	msgSkipped
 	msgEditPrefix
 	msgNoAnswer
+	msgBtnToday
+	msgBtnYesterday
+	msgFuture
+	msgProfileAsk
+	msgBtnKeep
+	msgBtnChange
+	msgProfileKept
+	msgBtnList
+	msgBtnReview
+	msgReviewPick
 )
 
 // message returns the text of id in Indonesian and English.
 func message(id msgID) Text {
 	if id >= msgExpired && id <= msgUseButtons {
 		return refusalMessage(id)
+	}
+	if id >= msgBtnToday {
+		return visitMessage(id)
 	}
 	switch id {
 	case msgOptional:
@@ -58,25 +71,54 @@ func message(id msgID) Text {
 	case msgBtnDone:
 		return Text{LangID: "Selesai ✓", LangEN: "Done ✓"}
 	case msgBtnSubmit:
-		return Text{LangID: "Kirim jawaban", LangEN: "Submit answers"}
+		return Text{LangID: "📨 Kirim", LangEN: "📨 Submit"}
 	case msgFirstQuestion:
 		return Text{LangID: "Ini pertanyaan pertama.", LangEN: "This is the first question."}
 	case msgResume:
 		return Text{LangID: "Anda sudah menjawab %d dari %d pertanyaan. Lanjutkan?", LangEN: "You answered %d of %d questions. Continue?"}
 	case msgCancelled:
-		return Text{LangID: "Survei dibatalkan. Jawaban Anda tidak dikirim.", LangEN: "Survey cancelled. Your answers were not submitted."}
+		return Text{LangID: "Survei dibatalkan. Jawaban Anda tidak dikirim dan sudah dihapus.", LangEN: "Survey cancelled. Your answers were not submitted and have been deleted."}
 	case msgSubmitted:
 		return Text{LangID: "Terima kasih! Jawaban Anda sudah terkirim.", LangEN: "Thank you! Your answers have been submitted."}
 	case msgStopped:
 		return Text{LangID: "Terima kasih atas waktu Anda.", LangEN: "Thank you for your time."}
 	case msgReviewTitle:
-		return Text{LangID: "Periksa jawaban Anda sebelum mengirim:", LangEN: "Check your answers before submitting:"}
+		return Text{LangID: "Ringkasan jawaban Anda:", LangEN: "Your answers:"}
 	case msgSkipped:
 		return Text{LangID: "(dilewati)", LangEN: "(skipped)"}
 	case msgEditPrefix:
 		return Text{LangID: "Ubah", LangEN: "Edit"}
 	case msgNoAnswer:
 		return Text{LangID: "(belum ada jawaban)", LangEN: "(no answers yet)"}
+	}
+	return Text{}
+}
+
+// visitMessage returns the texts of date buttons, the remembered profile
+// and the review card's edit list.
+func visitMessage(id msgID) Text {
+	switch id {
+	case msgBtnToday:
+		return Text{LangID: "Hari ini", LangEN: "Today"}
+	case msgBtnYesterday:
+		return Text{LangID: "Kemarin", LangEN: "Yesterday"}
+	case msgFuture:
+		return Text{LangID: "Tanggal itu belum lewat. Pilih Hari ini, Kemarin, atau ketik tanggal yang sudah lewat.",
+			LangEN: "That date has not come yet. Choose Today, Yesterday, or type a past date."}
+	case msgProfileAsk:
+		return Text{LangID: "Data diri Anda: %s. Masih sama?", LangEN: "About you: %s. Still the same?"}
+	case msgBtnKeep:
+		return Text{LangID: "✅ Masih sama", LangEN: "✅ Still the same"}
+	case msgBtnChange:
+		return Text{LangID: "Ubah", LangEN: "Change"}
+	case msgProfileKept:
+		return Text{LangID: "Data diri masih sama", LangEN: "About you: unchanged"}
+	case msgBtnList:
+		return Text{LangID: "✏️ Ubah jawaban", LangEN: "✏️ Change an answer"}
+	case msgBtnReview:
+		return Text{LangID: "« Ringkasan", LangEN: "« Summary"}
+	case msgReviewPick:
+		return Text{LangID: "Jawaban mana yang ingin diubah?", LangEN: "Which answer do you want to change?"}
 	}
 	return Text{}
 }

@@ -54,6 +54,27 @@ type State struct {
 	// Editing is set while a question is re-asked from the review card: the
 	// next accepted answer returns to the review.
 	Editing bool `json:"editing,omitempty"`
+	// Unasked lists the questions left out by the planned-missingness draw
+	// (DrawSample): never asked, stored with the response.
+	Unasked []string `json:"unasked,omitempty"`
+	// Known holds remembered answers (the profile) offered for confirmation
+	// with one tap; cleared once confirmed or declined.
+	Known map[string]Answer `json:"known,omitempty"`
+	// Today is the respondent's date (YYYY-MM-DD), set by the adapter: the
+	// "today" and "yesterday" buttons of date questions, and no date after it.
+	Today string `json:"today,omitempty"`
+}
+
+// StartOptions are what the adapter knows when a session starts.
+type StartOptions struct {
+	// Facts answer hidden questions, by question name.
+	Facts map[string]string
+	// Known are remembered answers to the survey's Remember questions.
+	Known map[string]Answer
+	// Unasked is the planned-missingness draw (DrawSample).
+	Unasked []string
+	// Today is the respondent's date, YYYY-MM-DD.
+	Today string
 }
 
 // InputKind says what the respondent did.
@@ -98,7 +119,7 @@ const (
 	PromptReview   PromptKind = "review"   // the review card before submit
 	PromptInfo     PromptKind = "info"     // a statement (thanks, cancelled, resume notice, a note)
 	PromptError    PromptKind = "error"    // the input was refused; the question follows again
-	PromptAnswered PromptKind = "answered" // confirms the accepted answer: the adapter edits the question message with it
+	PromptAnswered PromptKind = "answered" // confirms the accepted answer (Answer is its label alone)
 )
 
 // Option is one button under a prompt.
@@ -117,6 +138,8 @@ type Prompt struct {
 	Question string // the question's name for question/answered prompts
 	Text     string
 	Options  []Option
+	// Answer is, on an answered prompt, the answer's label alone.
+	Answer string
 	// FreeText says the prompt also accepts a typed answer.
 	FreeText bool
 	// Progress: questions answered so far and relevant in total.

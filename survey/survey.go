@@ -57,6 +57,13 @@ const (
 	TypeText           QuestionType = "text"
 	TypeDate           QuestionType = "date" // YYYY-MM-DD
 	TypeNote           QuestionType = "note" // shown, never answered
+	// TypeHidden is never asked: its answer is a fact the adapter gives at
+	// the start (StartOptions.Facts by question name), e.g. whether the
+	// service has an online channel.
+	TypeHidden QuestionType = "hidden"
+	// TypeCalculate is never asked: its answer is its Calculation,
+	// evaluated once every question it reads is answered.
+	TypeCalculate QuestionType = "calculate"
 )
 
 // Survey is one version of a survey definition.
@@ -69,7 +76,15 @@ type Survey struct {
 	Period          PeriodKind
 	// Weights maps an SKM element key to its weight. Empty means equal
 	// weights (1/9 each for the nine unsur). When set, the weights sum to 1.
-	Weights   map[string]float64
+	Weights map[string]float64
+	// Remember lists the questions (the respondent profile) whose answers
+	// the adapter may keep and offer again at the next start
+	// (StartOptions.Known), confirmed with one tap.
+	Remember []string
+	// Samples maps a question group to how many of its questions each
+	// respondent is asked: a random subset (planned missingness, see
+	// DrawSample).
+	Samples   map[string]int
 	Questions []*Question
 	// File is where the definition was loaded from ("builtin:skm.yaml" for
 	// embedded ones); used in error messages.
@@ -106,6 +121,13 @@ type Question struct {
 	// Element maps the question to an SKM unsur key (e.g. "persyaratan") or
 	// an index item (e.g. "dampak.hemat_waktu"); scoring reads it.
 	Element string
+	// Group names the sample group the question belongs to (Survey.Samples).
+	Group string
+	// Calculation is the value of a calculate question.
+	Calculation *Expr
+	// OnReview marks a text question that is not asked in turn: the review
+	// card offers it ("type a suggestion"), so it costs no tap.
+	OnReview bool
 	// Line is the question's line in its file, for messages.
 	Line int
 }
@@ -148,3 +170,16 @@ func (q *Question) Choice(value string) (Choice, bool) {
 	}
 	return Choice{}, false
 }
+
+// asked reports whether q is put to the respondent in turn (not a note, a
+// hidden fact, a calculation or a question offered on the review card).
+func (q *Question) asked() bool {
+	switch q.Type {
+	case TypeNote, TypeHidden, TypeCalculate:
+		return false
+	}
+	return !q.OnReview
+}
+
+// answerable reports whether q holds an answer (anything but a note).
+func (q *Question) answerable() bool { return q.Type != TypeNote }

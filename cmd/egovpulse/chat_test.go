@@ -49,7 +49,7 @@ func TestChatTypedNumberAnswersANumberQuestion(t *testing.T) {
 	// Consent, five frequency questions ("Setiap hari"), then the share of
 	// digital work: 1 (percent).
 	out, errOut := chatRun(t, vars, botapitest.New(botapitest.Options{}), "1\n5\n5\n5\n5\n5\n1\n", "--as", "official")
-	if !strings.Contains(out, "(6/20) Berapa persen pekerjaan rutin") || !strings.Contains(out, "(7/20) Sistem elektronik menghemat waktu kerja saya.") {
+	if !strings.Contains(out, "(6/22) Berapa persen pekerjaan rutin") || !strings.Contains(out, "(7/22) Sistem elektronik menghemat waktu kerja saya.") {
 		t.Fatalf("the typed 1 did not answer the percent question:\n%s\nstderr: %s", out, errOut)
 	}
 	ctx := context.Background()

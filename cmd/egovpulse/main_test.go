@@ -151,7 +151,7 @@ func TestChatTryIt(t *testing.T) {
 	expect("Berapa usia Anda?")
 	expect("[3] 26–35 tahun")
 	fmt.Fprintln(pw, "3")
-	expect("» 26–35 tahun")
+	expect("✓ 26–35 tahun")
 	expect("Jenis kelamin")
 	fmt.Fprintln(pw, "/quit")
 	if code := <-done; code != 0 {
@@ -171,7 +171,7 @@ func TestChatPipedScript(t *testing.T) {
 	if code := run(ctx, []string{"chat", "--service", "ktp"}, env); code != 0 {
 		t.Fatalf("chat exit %d: %s", code, errb.String())
 	}
-	for _, want := range []string{"» 26–35 tahun", "» Perempuan", "(3/16) Pendidikan terakhir"} {
+	for _, want := range []string{"✓ 26–35 tahun", "✓ Perempuan", "(3/16) Pendidikan terakhir"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("terminal never showed %q:\n%s", want, out.String())
 		}

@@ -267,7 +267,7 @@ func metricsForAResident(t *testing.T, vars map[string]string, redisURL string) 
 	// asked again, a /kembali); the engine says how many answers that saves.
 	const n = 10
 	eng := survey.NewEngine()
-	st := eng.Start(def, survey.LangID).State
+	st := ktpStart(def)
 	stored, last := 0, 0
 	for i := range n {
 		in := killInput(def, st, i)

@@ -209,7 +209,7 @@ func startVisits(t *testing.T, emu *botapitest.Server, def *survey.Survey, redis
 	var rnd [4]byte
 	_, _ = rand.Read(rnd[:])
 	base := 100000 + int64(binary.BigEndian.Uint32(rnd[:])%1000000000)
-	start := survey.NewEngine().Start(def, survey.LangID).State
+	start := ktpStart(def)
 	rs := make([]*replicaResident, replicaResidents)
 	for i := range rs {
 		killCleanRedis(t, redisURL, base+int64(i))
@@ -338,7 +338,7 @@ func (w replicaWant) match(def *survey.Survey) func(botapitest.Message) bool {
 		if w.resume && botapitest.HasButton("▶️ Lanjutkan")(m) {
 			return true
 		}
-		if w.review && strings.HasPrefix(m.Text, "Periksa jawaban") {
+		if w.review && strings.Contains(m.Text, "Ringkasan jawaban Anda:") {
 			return true
 		}
 		q := questionOf(def, m)

@@ -83,7 +83,7 @@ func TestServeRunsThroughRegistrationFailures(t *testing.T) {
 		if err := u.PressIn(consent.ID, "✅ Setuju"); err != nil {
 			t.Fatal(err)
 		}
-		killWait(t, u, "the first part", killAfter(consent.ID, "bagian 1 dari 2"))
+		killWait(t, u, "the first question", killAfter(consent.ID, "Berapa usia Anda?"))
 		deadline := time.Now().Add(20 * time.Second)
 		for !slices.ContainsFunc(emu.Commands("default", "en"), func(c botapitest.BotCommand) bool { return c.Command == "help" }) {
 			if time.Now().After(deadline) {
