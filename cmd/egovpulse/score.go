@@ -110,6 +110,7 @@ func runScore(ctx context.Context, env *environment, args []string) error {
 	if f.jsonOut {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // "< 5 responden" stays readable
 		return enc.Encode(rep)
 	}
 	return printScoreReport(env.stdout, rep, f.lang)
