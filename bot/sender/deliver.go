@@ -30,7 +30,7 @@ func (s *Sender) deliver(ctx context.Context, q *chatQueue, m Message, c tgbotap
 		if err := s.pace(ctx, q, m.Proactive); err != nil {
 			return Result{}, s.fail(m, chatID, s.interrupted(err), err)
 		}
-		res, err := s.call(m.Method, c)
+		res, err := s.call(c)
 		if err == nil {
 			s.opts.Metrics.Sent(metrics.SendOK)
 			s.stats.sent.Add(1)
@@ -202,17 +202,10 @@ func (s *Sender) take(ctx context.Context, l *rate.Limiter) error {
 	return nil
 }
 
-// call makes one request. Sends go through API.Send, which returns the new
-// message; edits and answers through API.Request, whose result may be a
-// message or just true.
-func (s *Sender) call(method Method, c tgbotapi.Chattable) (Result, error) {
-	if method.returnsMessage() {
-		msg, err := s.api.Send(c)
-		if err != nil {
-			return Result{}, err
-		}
-		return Result{MessageID: msg.MessageID}, nil
-	}
+// call makes one request. Only the new message's id is read from the
+// result (a whole Message is many allocations per send); a result that is
+// not a message (true: an answer, some edits) is still a success.
+func (s *Sender) call(c tgbotapi.Chattable) (Result, error) {
 	resp, err := s.api.Request(c)
 	if err != nil {
 		return Result{}, err
@@ -221,7 +214,6 @@ func (s *Sender) call(method Method, c tgbotapi.Chattable) (Result, error) {
 		MessageID int `json:"message_id"`
 	}
 	if resp != nil && len(resp.Result) > 0 && resp.Result[0] == '{' {
-		// A result that is not a message (true) is still a success.
 		_ = json.Unmarshal(resp.Result, &msg)
 	}
 	return Result{MessageID: msg.MessageID}, nil

@@ -51,7 +51,6 @@ import (
 // satisfies it.
 type API interface {
 	Request(c tgbotapi.Chattable) (*tgbotapi.APIResponse, error)
-	Send(c tgbotapi.Chattable) (tgbotapi.Message, error)
 }
 
 // Errors returned by Send and logged for Enqueue; test them with errors.Is.
