@@ -71,6 +71,9 @@ var (
 	ErrRejected = errors.New("sender: request rejected")
 	// ErrClosed means the sender was closed before the message was sent.
 	ErrClosed = errors.New("sender: closed")
+	// ErrSuperseded means Options.Superseded dropped a prompt that waited
+	// for its chat's pacing: a later turn of the chat has shown its own.
+	ErrSuperseded = errors.New("sender: superseded by a later turn's prompt")
 )
 
 // Options configures a Sender. Zero fields take the documented defaults.
@@ -118,6 +121,14 @@ type Options struct {
 	// it, else why it was given up. Messages dropped at Close are not
 	// reported. It must not block long.
 	OnDone func(m Message, res Result, err error)
+	// Superseded, when set, is asked about a send that carries a Turn and
+	// had to wait for its chat's pacing, just before it goes out: true
+	// drops it (OnDone gets ErrSuperseded). Each replica paces its own
+	// queues, so a prompt held here may be older than one another replica
+	// has already shown; sent now it would land below the newer one. Sends
+	// that did not wait never ask, so it costs nothing while chats keep
+	// within their rate. It must not block long.
+	Superseded func(ctx context.Context, m Message) bool
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Sleep waits d or until ctx ends (default: a timer).
@@ -150,10 +161,11 @@ type Stats struct {
 	Ambiguous   uint64 // sends not repeated because their outcome is unknown
 	Failed      uint64 // messages given up (any error)
 	Dropped     uint64 // messages enqueued after Close or cancelled
+	Superseded  uint64 // prompts dropped by Options.Superseded
 }
 
 type counters struct {
-	sent, retried, rateLimited, blocked, migrated, ambiguous, failed, dropped atomic.Uint64
+	sent, retried, rateLimited, blocked, migrated, ambiguous, failed, dropped, superseded atomic.Uint64
 }
 
 // Sender delivers messages to Telegram within the rate limits. It is safe
@@ -386,5 +398,6 @@ func (s *Sender) Stats() Stats {
 		Ambiguous:   c.ambiguous.Load(),
 		Failed:      c.failed.Load(),
 		Dropped:     c.dropped.Load(),
+		Superseded:  c.superseded.Load(),
 	}
 }
