@@ -121,13 +121,10 @@ type Options struct {
 	// it, else why it was given up. Messages dropped at Close are not
 	// reported. It must not block long.
 	OnDone func(m Message, res Result, err error)
-	// Superseded, when set, is asked about a send that carries a Turn and
-	// had to wait for its chat's pacing, just before it goes out: true
-	// drops it (OnDone gets ErrSuperseded). Each replica paces its own
-	// queues, so a prompt held here may be older than one another replica
-	// has already shown; sent now it would land below the newer one. Sends
-	// that did not wait never ask, so it costs nothing while chats keep
-	// within their rate. It must not block long.
+	// Superseded, when set, is asked about a send with a Turn that waited
+	// for its chat's pacing, just before it goes out: true drops it (OnDone
+	// gets ErrSuperseded), as another replica may have shown a newer prompt
+	// meanwhile. Sends that did not wait never ask. It must not block long.
 	Superseded func(ctx context.Context, m Message) bool
 	// Now is the clock (default time.Now).
 	Now func() time.Time
