@@ -53,6 +53,7 @@ type benchRig struct {
 	srv    *httptest.Server
 	store  *storage.Store
 	back   storagetest.Backend
+	kb     keyboards
 	nextID atomic.Int64
 	mu     sync.Mutex
 	lat    []time.Duration
@@ -61,32 +62,41 @@ type benchRig struct {
 func newBenchRig(b *testing.B, back storagetest.Backend, sessions session.Store) *benchRig {
 	b.Helper()
 	emu := botapitest.New(botapitest.Options{})
-	if _, err := emu.Listen("127.0.0.1:0"); err != nil {
-		b.Fatal(err)
-	}
+	r := &benchRig{emu: emu, back: back}
+	endpoint := startEmulator(b, emu, &r.kb)
 	b.Cleanup(emu.Close)
-	api, err := tgbotapi.NewBotAPIWithClient(emu.Token(), emu.Endpoint(), sender.HTTPClient(30*time.Second))
+	reg, cat := benchDefinitions(b)
+	// The bot's goroutines (and all they start) carry part=bot (bench_botcpu_test.go).
+	asBot(func() { r.store, r.srv = startBenchBot(b, endpoint, back, sessions, reg, cat, r.timed) })
+	b.Cleanup(r.srv.Close)
+	return r
+}
+
+// startBenchBot starts the bot and its webhook server, whose handler h wraps.
+func startBenchBot(b *testing.B, endpoint string, back storagetest.Backend, sessions session.Store, reg *survey.Registry, cat *survey.Catalog,
+	wrap func(http.Handler) http.Handler) (*storage.Store, *httptest.Server) {
+	api, err := tgbotapi.NewBotAPIWithClient(botapitest.DefaultToken, endpoint, sender.HTTPClient(30*time.Second))
 	if err != nil {
 		b.Fatal(err)
 	}
-	reg, cat := benchDefinitions(b)
 	st := back.MustOpen(b)
 	// The production cadence of recording delivered replies.
 	_, bt := startBot(b, api, sender.Options{PerChatRate: rate.Inf, PerChatBurst: 1000, GlobalRate: rate.Inf},
 		bot.Options{Store: st, Sessions: sessions, Registry: reg, Catalog: cat, Location: jakarta, Visit: []string{"skm"},
 			OrderSettle: benchSettle(), MarkEvery: 250 * time.Millisecond, RecoverEvery: 5 * time.Second, RecoverAfter: 15 * time.Second})
-	r := &benchRig{emu: emu, store: st, back: back}
-	h := bt.WebhookHandler(testSecret)
-	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	return st, httptest.NewServer(wrap(bt.WebhookHandler(testSecret)))
+}
+
+// timed records the server-side latency of every update.
+func (r *benchRig) timed(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		start := time.Now()
 		h.ServeHTTP(w, req)
 		d := time.Since(start)
 		r.mu.Lock()
 		r.lat = append(r.lat, d)
 		r.mu.Unlock()
-	}))
-	b.Cleanup(r.srv.Close)
-	return r
+	})
 }
 
 // post delivers one update and fails the benchmark unless it is applied.
@@ -159,7 +169,9 @@ func BenchmarkResidentsSKM(b *testing.B) {
 	})
 	r := newBenchRig(b, back, sessions)
 	answers := benchAnswers()
+	b.Logf("mode %s, %d residents", benchMode(), benchResidents())
 	var total, cpu time.Duration
+	parts := map[string]time.Duration{}
 	for i := range b.N {
 		base := int64(1_000_000 * (i + 1))
 		b.StopTimer()
@@ -168,10 +180,15 @@ func BenchmarkResidentsSKM(b *testing.B) {
 		r.lat = r.lat[:0]
 		r.mu.Unlock()
 		b.StartTimer()
+		prof := startCPUByPart()
 		start, cpu0 := time.Now(), processCPU()
 		var wg sync.WaitGroup
 		for n := range int64(benchResidents()) {
 			wg.Go(func() {
+				if benchPressMode() {
+					r.benchAnswerButtons(b, base+n, answers)
+					return
+				}
 				for _, a := range answers {
 					r.post(b, benchText(base+n, a))
 				}
@@ -181,6 +198,9 @@ func BenchmarkResidentsSKM(b *testing.B) {
 		wg.Wait()
 		total += time.Since(start)
 		cpu += processCPU() - cpu0
+		for part, d := range prof.stop() {
+			parts[part] += d
+		}
 	}
 	b.StopTimer()
 	r.benchVerify(b)
@@ -192,6 +212,10 @@ func BenchmarkResidentsSKM(b *testing.B) {
 	// CPU of this process (bot, emulator and load generator; not MySQL or
 	// Redis) per answer: steadier than answers/s on a shared machine.
 	b.ReportMetric(float64(cpu.Microseconds())/1000/n, "proc-cpu-ms/answer")
+	if len(parts) > 0 {
+		// The bot's share of it, sampled (see bench_botcpu_test.go).
+		b.ReportMetric(float64(parts["bot"].Microseconds())/1000/n, "bot-cpu-ms/answer")
+	}
 	// The floors answer as many times as the residents did in all rounds.
 	b.ReportMetric(benchFloor(b, back, sessions, benchResidents(), b.N*len(answers)), "floor-answers/s")
 	b.ReportMetric(benchTxFloor(b, back, sessions, benchResidents(), b.N*len(answers)), "txfloor-answers/s")
@@ -246,112 +270,6 @@ func (r *benchRig) quantiles() (p50, p99 time.Duration) {
 	s := slices.Clone(r.lat)
 	slices.Sort(s)
 	return s[len(s)/2], s[len(s)*99/100]
-}
-
-// benchFloor runs, at the same concurrency, what one answer minimally costs:
-// the session-store operations a webhook answer makes (join the chat's
-// waiting room, take the turn with the session, end it saving the session)
-// and one autocommit INSERT; it returns answers/s.
-func benchFloor(b *testing.B, back storagetest.Backend, sessions session.Store, residents, perResident int) float64 {
-	db := benchOpen(b, back.DSN)
-	ctx := context.Background()
-	if _, err := db.ExecContext(ctx, "CREATE TABLE bench_floor (id BIGINT AUTO_INCREMENT PRIMARY KEY, response_id BIGINT NOT NULL, question VARCHAR(64) NOT NULL, value TEXT NOT NULL, answered_at DATETIME(3) NOT NULL)"); err != nil {
-		b.Fatal(err)
-	}
-	return benchTurns(b, sessions, residents, perResident, -1, 0, func(n, q int, _ int64) error {
-		_, err := db.ExecContext(ctx, "INSERT INTO bench_floor (response_id, question, value, answered_at) VALUES (?, ?, ?, ?)", n, fmt.Sprint("q", q), "3", time.Now().UTC())
-		return err
-	})
-}
-
-// benchTxFloor is the floor of exactly-once storage, for comparison: the
-// same session operations and, instead of one autocommit INSERT, the
-// transaction the store runs for an answer (record the update id, check and
-// stamp the response, upsert the answer, commit) in plain SQL on the real
-// tables; it returns answers/s. What the pipeline costs beyond it is the
-// bot's own work and the webhook and Bot API calls.
-func benchTxFloor(b *testing.B, back storagetest.Backend, sessions session.Store, residents, perResident int) float64 {
-	db := benchOpen(b, back.DSN)
-	ctx := context.Background()
-	now := time.Now().UTC()
-	ids := make([]int64, residents)
-	for n := range residents {
-		res, err := db.ExecContext(ctx, "INSERT INTO responses (respondent_key, survey_id, survey_version, service_code, period_key, status, started_at, updated_at, open_slot) VALUES (?, 'skm', '1', 'ktp', '2026-Q4', 'in_progress', ?, ?, '2026-Q4')",
-			fmt.Sprintf("txfloor%025d", n), now, now)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if ids[n], err = res.LastInsertId(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return benchTurns(b, sessions, residents, perResident, -1_000_000, 1<<40, func(n, q int, updateID int64) error {
-		return benchTxAnswer(ctx, db, updateID, ids[n], fmt.Sprint("q", q))
-	})
-}
-
-// benchTurns has residents answer perResident times each at once, each
-// answer in a chat turn as a webhook update takes it (join the waiting
-// room, take the turn, run work, end the turn saving a session); chats are
-// numbered down from chatBase, update ids up from idBase (both apart from
-// the pipeline's). It returns answers/s.
-func benchTurns(b *testing.B, sessions session.Store, residents, perResident int, chatBase, idBase int64, work func(n, q int, updateID int64) error) float64 {
-	ctx := context.Background()
-	data := []byte(fmt.Sprintf(`{"stage":"survey","survey":{"answers":{%q:%q}}}`, "usia", "61_plus"))
-	var updateID atomic.Int64
-	updateID.Store(idBase)
-	start := time.Now()
-	var wg sync.WaitGroup
-	for n := range residents {
-		wg.Go(func() {
-			chat := chatBase - int64(n)
-			for q := range perResident {
-				id := updateID.Add(1)
-				if err := sessions.Arrive(ctx, chat, id, time.Minute); err != nil {
-					b.Error(err)
-					return
-				}
-				t, _, ok, err := sessions.TryTurn(ctx, chat, id, 30*time.Second)
-				if err != nil || !ok {
-					b.Errorf("floor turn: ok %v, %v", ok, err)
-					return
-				}
-				if err := work(n, q, id); err != nil {
-					b.Error(err)
-					return
-				}
-				save := session.Session{ChatID: chat, Version: t.Session.Version, Data: data}
-				if _, err := sessions.EndTurn(ctx, t, &save, time.Hour); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return float64(residents*perResident) / time.Since(start).Seconds()
-}
-
-// benchTxAnswer is the SQL of one answer's transaction.
-func benchTxAnswer(ctx context.Context, db *sql.DB, updateID, responseID int64, question string) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = tx.Rollback() }()
-	at := time.Now().UTC()
-	if _, err := tx.ExecContext(ctx, "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)", updateID, at); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, "UPDATE responses SET updated_at = ? WHERE id = ? AND status = 'in_progress'", at, responseID); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO answers (response_id, question, element, value, score, skipped, answered_at, service_code) VALUES (?, ?, 'waktu', '3', 3, 0, ?, '') "+
-		"ON DUPLICATE KEY UPDATE element = VALUES(element), value = VALUES(value), score = VALUES(score), skipped = VALUES(skipped), answered_at = VALUES(answered_at)",
-		responseID, question, at); err != nil {
-		return err
-	}
-	return tx.Commit()
 }
 
 func benchDefinitions(b *testing.B) (*survey.Registry, *survey.Catalog) {

@@ -189,6 +189,7 @@ func (b *Bot) handleOnce(ctx context.Context, upd tgbotapi.Update, settle time.D
 		*reply, t.out = t.out[0], t.out[1:]
 	}
 	t.st.LastUpdate = max(t.st.LastUpdate, int64(upd.UpdateID))
+	notePrompts(t.st, t.out, int64(upd.UpdateID))
 	if data, err := encodeState(t.st); err != nil {
 		b.log.Error("encode session", "chat_id", chatID, "error", err)
 	} else {

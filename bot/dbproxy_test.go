@@ -93,7 +93,9 @@ func (p *tcpProxy) copyCommands(b, c net.Conn, mute *atomic.Bool) {
 	for {
 		n, err := c.Read(buf)
 		if n > 0 {
-			cut := bytes.Contains(buf[:n], []byte("COMMIT")) && p.commitCut.CompareAndSwap(true, false)
+			// (Not a new connection's "SET ... READ COMMITTED".)
+			cmd := bytes.ReplaceAll(buf[:n], []byte("COMMITTED"), nil)
+			cut := bytes.Contains(cmd, []byte("COMMIT")) && p.commitCut.CompareAndSwap(true, false)
 			if cut {
 				mute.Store(true)
 			}

@@ -128,6 +128,7 @@ func startBot(tb testing.TB, api sender.API, so sender.Options, bo bot.Options) 
 	tb.Helper()
 	var b *bot.Bot
 	so.OnDone = func(m sender.Message, res sender.Result, err error) { b.Delivered(m, res, err) }
+	so.Superseded = func(ctx context.Context, m sender.Message) bool { return b.Superseded(ctx, m) }
 	snd := sender.New(api, so)
 	bo.Outbox = snd
 	bo.MarkEvery = cmp.Or(bo.MarkEvery, 20*time.Millisecond)

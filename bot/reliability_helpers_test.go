@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -233,6 +234,8 @@ func postRaw(t testing.TB, method, url, secret string, body []byte) int {
 		t.Errorf("%s %s: %v", method, url, err)
 		return 0
 	}
+	// Read to the end (a webhook reply is a body), so the connection is reused.
+	_, _ = io.Copy(io.Discard, resp.Body)
 	_ = resp.Body.Close()
 	return resp.StatusCode
 }

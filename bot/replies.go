@@ -80,7 +80,7 @@ func (b *Bot) Delivered(m sender.Message, _ sender.Result, err error) {
 	if !ok {
 		return
 	}
-	if err == nil || errors.Is(err, sender.ErrBlocked) || errors.Is(err, sender.ErrRejected) {
+	if err == nil || errors.Is(err, sender.ErrBlocked) || errors.Is(err, sender.ErrRejected) || errors.Is(err, sender.ErrSuperseded) {
 		b.marks.add(mark)
 	}
 }
@@ -202,6 +202,7 @@ func (b *Bot) recoverChat(ctx context.Context, p storage.ReplyMark) (bool, error
 		return false, err
 	}
 	t.finish()
+	notePrompts(t.st, t.out, p.UpdateID)
 	data, err := encodeState(t.st)
 	if err != nil {
 		return false, err

@@ -60,6 +60,9 @@ type chatState struct {
 	// prompt is re-shown for a stale button or a redelivery only when it is
 	// older than reshowGap.
 	PromptAt int64 `json:"prompt_at,omitempty"`
+	// PromptTurn is the update id of the latest turn that showed a prompt
+	// (supersede.go): an older prompt still held in a sender is dropped.
+	PromptTurn int64 `json:"prompt_turn,omitempty"`
 }
 
 // surveyRun is a survey in progress and the visit it belongs to.

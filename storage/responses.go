@@ -153,19 +153,15 @@ func (tx *Tx) SaveChanges(responseID int64, changes []survey.Change, at time.Tim
 			Value: c.Answer.Value, Score: c.Answer.Score, Skipped: c.Answer.Skipped,
 			AnsweredAt: at})
 	}
+	if tx.s.batch {
+		return tx.saveBatch(responseID, deletes, upserts, at)
+	}
 	// One statement checks the response is open, locks its row until the
 	// end of the transaction (as Submit and Abandon do) and stamps it.
 	// Plain SQL, as the ledger insert: the hot path of every answer.
-	res := tx.db.Exec("UPDATE responses SET updated_at = ? WHERE id = ? AND status = ?", at, responseID, StatusInProgress)
-	if res.Error != nil {
-		return fmt.Errorf("save answers: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		r, err := tx.Response(responseID)
-		if err != nil {
-			return fmt.Errorf("save answers: %w", err)
-		}
-		return fmt.Errorf("save answers of response %d (%s): %w", responseID, r.Status, ErrResponseClosed)
+	res := tx.db.Exec(stampOpen, at, responseID, StatusInProgress)
+	if err := tx.checkOpen(responseID, res); err != nil {
+		return err
 	}
 	if len(deletes) > 0 {
 		err := tx.db.Where("response_id = ? AND question IN ?", responseID, deletes).Delete(&answerRow{}).Error
@@ -181,12 +177,61 @@ func (tx *Tx) SaveChanges(responseID int64, changes []survey.Change, at time.Tim
 	return nil
 }
 
+// stampOpen checks a response is open, locks its row until the end of the
+// transaction and stamps it.
+const stampOpen = "UPDATE responses SET updated_at = ? WHERE id = ? AND status = ?"
+
+// checkOpen turns stampOpen's result into the error of a response that is
+// not open (ErrNotFound or ErrResponseClosed).
+func (tx *Tx) checkOpen(responseID int64, res *gorm.DB) error {
+	if res.Error != nil {
+		return fmt.Errorf("save answers: %w", res.Error)
+	}
+	if res.RowsAffected > 0 {
+		return nil
+	}
+	r, err := tx.Response(responseID)
+	if err != nil {
+		return fmt.Errorf("save answers: %w", err)
+	}
+	return fmt.Errorf("save answers of response %d (%s): %w", responseID, r.Status, ErrResponseClosed)
+}
+
+// saveBatch is SaveChanges in one round trip (MySQL, see pipeline.go): the
+// deletions, the upsert and, last, stampOpen, whose matched rows the
+// statement's result reports. On a closed response the caller's
+// transaction holds the writes until it rolls back on the error.
+func (tx *Tx) saveBatch(responseID int64, deletes []string, upserts []answerRow, at time.Time) error {
+	var q strings.Builder
+	var args []any
+	if len(deletes) > 0 {
+		q.WriteString("DELETE FROM answers WHERE response_id = ? AND question IN (?" + strings.Repeat(", ?", len(deletes)-1) + "); ")
+		args = append(args, responseID)
+		for _, d := range deletes {
+			args = append(args, d)
+		}
+	}
+	if len(upserts) > 0 {
+		args = upsertSQL(&q, args, upserts, true)
+		q.WriteString("; ")
+	}
+	q.WriteString(stampOpen)
+	args = append(args, at, responseID, StatusInProgress)
+	return tx.checkOpen(responseID, tx.db.Exec(q.String(), args...))
+}
+
 // upsertAnswers inserts answers, replacing a question's earlier answer, in
 // one plain statement (unsubmitted: no service code or submitted time yet).
 func (tx *Tx) upsertAnswers(rows []answerRow) error {
 	var q strings.Builder
+	args := upsertSQL(&q, make([]any, 0, 7*len(rows)), rows, tx.s.dialect == DriverMySQL)
+	return tx.db.Exec(q.String(), args...).Error
+}
+
+// upsertSQL writes the upsert of rows to q and returns args with its
+// arguments appended.
+func upsertSQL(q *strings.Builder, args []any, rows []answerRow, mysql bool) []any {
 	q.WriteString("INSERT INTO answers (response_id, question, element, value, score, skipped, answered_at, service_code) VALUES ")
-	args := make([]any, 0, 7*len(rows))
 	for i, r := range rows {
 		if i > 0 {
 			q.WriteString(", ")
@@ -194,12 +239,12 @@ func (tx *Tx) upsertAnswers(rows []answerRow) error {
 		q.WriteString("(?, ?, ?, ?, ?, ?, ?, '')")
 		args = append(args, r.ResponseID, r.Question, r.Element, r.Value, r.Score, r.Skipped, r.AnsweredAt)
 	}
-	if tx.s.dialect == DriverMySQL {
+	if mysql {
 		q.WriteString(" ON DUPLICATE KEY UPDATE element = VALUES(element), value = VALUES(value), score = VALUES(score), skipped = VALUES(skipped), answered_at = VALUES(answered_at)")
 	} else {
 		q.WriteString(" ON CONFLICT (response_id, question) DO UPDATE SET element = excluded.element, value = excluded.value, score = excluded.score, skipped = excluded.skipped, answered_at = excluded.answered_at")
 	}
-	return tx.db.Exec(q.String(), args...).Error
+	return args
 }
 
 // lastChanges keeps, for each question, only its last change, in order of

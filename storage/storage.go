@@ -88,6 +88,9 @@ type Store struct {
 	migrations []migration
 	secret     string // the DSN password, scrubbed from error text
 	summary    scoreLayout
+	// batch: MySQL with multiStatements, for fewer round trips per answer
+	// (pipeline.go).
+	batch bool
 }
 
 // Open connects to the database. driver is DriverMySQL, with dsn in
@@ -161,6 +164,7 @@ func (s *Store) dialector(driver, dsn string) (gorm.Dialector, int, error) {
 			return nil, 0, fmt.Errorf("open mysql database %s: %w", redactDSN(driver, dsn), err)
 		}
 		s.secret = cfg.Passwd
+		s.batch = cfg.MultiStatements
 		conn, err := gomysql.NewConnector(cfg)
 		if err != nil {
 			return nil, 0, fmt.Errorf("open mysql database %s: %w", redactDSN(driver, dsn), err)
@@ -196,6 +200,10 @@ func mysqlConfig(dsn string) (*gomysql.Config, error) {
 	if !strings.Contains(dsn, "interpolateParams=") {
 		cfg.InterpolateParams = true
 	}
+	// Several statements in one round trip (pipeline.go), only with the
+	// client-side interpolation: parameters then never travel apart from
+	// their statement.
+	cfg.MultiStatements = cfg.InterpolateParams
 	// An UPDATE reports the rows it matched, as on SQLite, not only those
 	// whose values changed: a guarded update's count then says whether the
 	// guard held.

@@ -47,10 +47,12 @@ func (s *Store) ApplyUpdate(ctx context.Context, updateID int64, fn func(tx *Tx)
 // > 0), whose reply is then recorded as pending until MarkReplied: a reply
 // lost with a crashed process is found again by PendingReplies.
 func (s *Store) ApplyChatUpdate(ctx context.Context, updateID, chatID int64, fn func(tx *Tx) error) error {
+	if s.batch {
+		return s.applyPipelined(ctx, updateID, chatID, fn)
+	}
 	return s.Tx(ctx, func(tx *Tx) error {
 		// Plain SQL: the hottest statement, spared GORM's model reflection.
-		err := tx.db.Exec("INSERT INTO processed_updates (update_id, processed_at, chat_id, reply_pending) VALUES (?, ?, ?, ?)",
-			updateID, tx.now(), max(chatID, 0), chatID > 0).Error
+		err := tx.db.Exec(ledgerInsert, updateID, tx.now(), max(chatID, 0), chatID > 0).Error
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return fmt.Errorf("update %d: %w", updateID, ErrUpdateSeen)
 		}

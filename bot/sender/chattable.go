@@ -89,15 +89,6 @@ func (f *File) data() tgbotapi.RequestFileData {
 // callback reports a callback query answer, which is never paced.
 func (m Method) callback() bool { return m == MethodAnswerCallback }
 
-// returnsMessage reports the methods whose result is the new Message.
-func (m Method) returnsMessage() bool {
-	switch m {
-	case MethodSendMessage, MethodSendPhoto, MethodSendDocument:
-		return true
-	}
-	return false
-}
-
 // idempotent reports methods that may be repeated safely: an edit or an
 // answer applied twice has the effect of one.
 func (m Method) idempotent() bool {

@@ -27,10 +27,15 @@ func (s *Sender) deliver(ctx context.Context, q *chatQueue, m Message, c tgbotap
 	chatID := m.ChatID
 	for {
 		chatID, c = s.followMigration(chatID, c)
-		if err := s.pace(ctx, q, m.Proactive); err != nil {
+		waited, err := s.pace(ctx, q, m.Proactive)
+		if err != nil {
 			return Result{}, s.fail(m, chatID, s.interrupted(err), err)
 		}
-		res, err := s.call(m.Method, c)
+		if waited && s.superseded(ctx, m) {
+			s.stats.superseded.Add(1)
+			return Result{}, fmt.Errorf("%s to chat %d (turn %d): %w", m.Method, chatID, m.Turn, ErrSuperseded)
+		}
+		res, err := s.call(c)
 		if err == nil {
 			s.opts.Metrics.Sent(metrics.SendOK)
 			s.stats.sent.Add(1)
@@ -70,6 +75,18 @@ func (s *Sender) deliver(ctx context.Context, q *chatQueue, m Message, c tgbotap
 			return Result{}, s.fail(m, chatID, ErrRejected, f.err)
 		}
 	}
+}
+
+// superseded asks Options.Superseded about a send of a turn's prompt.
+func (s *Sender) superseded(ctx context.Context, m Message) bool {
+	if s.opts.Superseded == nil || m.Turn == 0 {
+		return false
+	}
+	switch m.Method {
+	case MethodSendMessage, MethodSendPhoto, MethodSendDocument:
+		return s.opts.Superseded(ctx, m)
+	}
+	return false
 }
 
 // fail builds the error returned for a message: the method, the chat, the
@@ -142,77 +159,72 @@ func (s *Sender) pauseGlobal(until time.Time) {
 }
 
 // pace waits for the chat's turn: its 429 pause, its token bucket, the
-// group bucket, and for proactive messages the global pause and bucket.
-func (s *Sender) pace(ctx context.Context, q *chatQueue, proactive bool) error {
+// group bucket, and for proactive messages the global pause and bucket. It
+// reports whether it had to wait.
+func (s *Sender) pace(ctx context.Context, q *chatQueue, proactive bool) (bool, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return false, err
 	}
 	if q == nil {
-		return nil
+		return false, nil
 	}
-	if err := s.sleepUntil(ctx, q.pausedUntil); err != nil {
+	var waited bool
+	wait := func(w bool, err error) error {
+		waited = waited || w
 		return err
 	}
-	if err := s.take(ctx, q.limiter); err != nil {
-		return err
+	if err := wait(s.sleepUntil(ctx, q.pausedUntil)); err != nil {
+		return waited, err
 	}
-	if q.group != nil {
-		if err := s.take(ctx, q.group); err != nil {
-			return err
-		}
+	if err := wait(s.take(ctx, q.limiter)); err != nil {
+		return waited, err
 	}
-	if !proactive {
-		return nil
+	if err := wait(s.take(ctx, q.group)); err != nil || !proactive {
+		return waited, err
 	}
-	if err := s.sleepUntil(ctx, time.Unix(0, s.globalPause.Load())); err != nil {
-		return err
+	if err := wait(s.sleepUntil(ctx, time.Unix(0, s.globalPause.Load()))); err != nil {
+		return waited, err
 	}
-	if err := s.take(ctx, s.global); err != nil {
-		return err
+	if err := wait(s.take(ctx, s.global)); err != nil {
+		return waited, err
 	}
 	// A 429 seen by another chat while this one waited for a token.
-	return s.sleepUntil(ctx, time.Unix(0, s.globalPause.Load()))
+	return waited, wait(s.sleepUntil(ctx, time.Unix(0, s.globalPause.Load())))
 }
 
-func (s *Sender) sleepUntil(ctx context.Context, t time.Time) error {
+func (s *Sender) sleepUntil(ctx context.Context, t time.Time) (bool, error) {
 	if d := t.Sub(s.opts.Now()); d > 0 {
-		return s.opts.Sleep(ctx, d)
+		return true, s.opts.Sleep(ctx, d)
 	}
-	return nil
+	return false, nil
 }
 
-// take waits for one token of l, giving it back if ctx ends first.
-func (s *Sender) take(ctx context.Context, l *rate.Limiter) error {
-	if l.Limit() == rate.Inf {
-		return nil
+// take waits for one token of l (none: nil), giving it back if ctx ends
+// first.
+func (s *Sender) take(ctx context.Context, l *rate.Limiter) (bool, error) {
+	if l == nil || l.Limit() == rate.Inf {
+		return false, nil
 	}
 	now := s.opts.Now()
 	r := l.ReserveN(now, 1)
 	if !r.OK() {
-		return fmt.Errorf("rate limiter with burst %d refuses a message", l.Burst())
+		return false, fmt.Errorf("rate limiter with burst %d refuses a message", l.Burst())
 	}
 	d := r.DelayFrom(now)
 	if d <= 0 {
-		return nil
+		return false, nil
 	}
 	if err := s.opts.Sleep(ctx, d); err != nil {
 		r.CancelAt(s.opts.Now())
-		return err
+		return true, err
 	}
-	return nil
+	return true, nil
 }
 
-// call makes one request. Sends go through API.Send, which returns the new
-// message; edits and answers through API.Request, whose result may be a
-// message or just true.
-func (s *Sender) call(method Method, c tgbotapi.Chattable) (Result, error) {
-	if method.returnsMessage() {
-		msg, err := s.api.Send(c)
-		if err != nil {
-			return Result{}, err
-		}
-		return Result{MessageID: msg.MessageID}, nil
-	}
+// call makes one request. Only the new message's id is read from the
+// result (a whole Message is many allocations per send); a result that is
+// not a message (true: an answer, some edits) is still a success.
+func (s *Sender) call(c tgbotapi.Chattable) (Result, error) {
 	resp, err := s.api.Request(c)
 	if err != nil {
 		return Result{}, err
@@ -221,7 +233,6 @@ func (s *Sender) call(method Method, c tgbotapi.Chattable) (Result, error) {
 		MessageID int `json:"message_id"`
 	}
 	if resp != nil && len(resp.Result) > 0 && resp.Result[0] == '{' {
-		// A result that is not a message (true) is still a success.
 		_ = json.Unmarshal(resp.Result, &msg)
 	}
 	return Result{MessageID: msg.MessageID}, nil

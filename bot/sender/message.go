@@ -72,6 +72,10 @@ type Message struct {
 	Proactive bool `json:"proactive,omitempty"`
 	// Key is an optional idempotency key, logged with failures.
 	Key string `json:"key,omitempty"`
+	// Turn is the update id of the turn whose prompt a send is: a send
+	// that waited for pacing may then be dropped as superseded (see
+	// Options.Superseded). Zero: always sent.
+	Turn int64 `json:"turn,omitempty"`
 }
 
 // Button is one inline keyboard button: it carries callback Data or opens

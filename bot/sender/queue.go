@@ -178,7 +178,7 @@ func (s *Sender) process(q *chatQueue, it *item) {
 		return // cancelled by Send
 	}
 	res, err := s.deliverAll(it.ctx, q, it)
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrSuperseded) {
 		s.logFailure(it.msg, err)
 	}
 	it.finish(res, err)

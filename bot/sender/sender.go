@@ -51,7 +51,6 @@ import (
 // satisfies it.
 type API interface {
 	Request(c tgbotapi.Chattable) (*tgbotapi.APIResponse, error)
-	Send(c tgbotapi.Chattable) (tgbotapi.Message, error)
 }
 
 // Errors returned by Send and logged for Enqueue; test them with errors.Is.
@@ -72,6 +71,9 @@ var (
 	ErrRejected = errors.New("sender: request rejected")
 	// ErrClosed means the sender was closed before the message was sent.
 	ErrClosed = errors.New("sender: closed")
+	// ErrSuperseded means Options.Superseded dropped a prompt that waited
+	// for its chat's pacing: a later turn of the chat has shown its own.
+	ErrSuperseded = errors.New("sender: superseded by a later turn's prompt")
 )
 
 // Options configures a Sender. Zero fields take the documented defaults.
@@ -119,6 +121,11 @@ type Options struct {
 	// it, else why it was given up. Messages dropped at Close are not
 	// reported. It must not block long.
 	OnDone func(m Message, res Result, err error)
+	// Superseded, when set, is asked about a send with a Turn that waited
+	// for its chat's pacing, just before it goes out: true drops it (OnDone
+	// gets ErrSuperseded), as another replica may have shown a newer prompt
+	// meanwhile. Sends that did not wait never ask. It must not block long.
+	Superseded func(ctx context.Context, m Message) bool
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Sleep waits d or until ctx ends (default: a timer).
@@ -151,10 +158,11 @@ type Stats struct {
 	Ambiguous   uint64 // sends not repeated because their outcome is unknown
 	Failed      uint64 // messages given up (any error)
 	Dropped     uint64 // messages enqueued after Close or cancelled
+	Superseded  uint64 // prompts dropped by Options.Superseded
 }
 
 type counters struct {
-	sent, retried, rateLimited, blocked, migrated, ambiguous, failed, dropped atomic.Uint64
+	sent, retried, rateLimited, blocked, migrated, ambiguous, failed, dropped, superseded atomic.Uint64
 }
 
 // Sender delivers messages to Telegram within the rate limits. It is safe
@@ -387,5 +395,6 @@ func (s *Sender) Stats() Stats {
 		Ambiguous:   c.ambiguous.Load(),
 		Failed:      c.failed.Load(),
 		Dropped:     c.dropped.Load(),
+		Superseded:  c.superseded.Load(),
 	}
 }

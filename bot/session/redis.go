@@ -1,9 +1,11 @@
 package session
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -62,7 +64,32 @@ func OpenRedis(rawURL string) (*redis.Client, error) {
 		}
 		return nil, fmt.Errorf("redis URL %q: want redis://host:port/db: %s", u.Redacted(), msg)
 	}
+	lean(opt, u)
 	return redis.NewClient(opt), nil
+}
+
+// lean trims go-redis's per-command overhead on the hot path (three
+// scripts per update): RESP2 unless the URL asks for a protocol (RESP3's
+// push-notification check reads ahead of every reply; nothing here
+// subscribes), and, without TLS, connections that hide their file
+// descriptor, which skips the pool's MSG_PEEK system call on every Get. A
+// connection the server closed is then found at its next use, where
+// go-redis retries the command on a fresh one (the server never ran it).
+func lean(opt *redis.Options, u *url.URL) {
+	if !u.Query().Has("protocol") {
+		opt.Protocol = 2
+	}
+	if opt.TLSConfig != nil || opt.Dialer != nil {
+		return
+	}
+	d := &net.Dialer{Timeout: cmp.Or(opt.DialTimeout, 5*time.Second), KeepAlive: 5 * time.Minute}
+	opt.Dialer = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return struct{ net.Conn }{c}, nil
+	}
 }
 
 // Ping checks that Redis answers; the error names its address (never the

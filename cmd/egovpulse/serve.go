@@ -103,6 +103,9 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 		},
 		// The bot is built below; a reply delivered before is impossible.
 		OnDone: func(m sender.Message, res sender.Result, err error) { s.bot.Delivered(m, res, err) },
+		// A prompt held for pacing that a later turn (perhaps on another
+		// replica) has overtaken is dropped (bot/supersede.go).
+		Superseded: func(ctx context.Context, m sender.Message) bool { return s.bot.Superseded(ctx, m) },
 	})
 	s.bot, err = bot.New(bot.Options{
 		Store: s.store, Sessions: s.sessions, Outbox: s.sender,
