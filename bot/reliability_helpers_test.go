@@ -244,8 +244,16 @@ func postRaw(t testing.TB, method, url, secret string, body []byte) int {
 // as r: its own *storage.Store, its own sender and Bot.
 func replica(t *testing.T, r *rig, sessions session.Store) *bot.Bot {
 	t.Helper()
+	return replicaSettling(t, r, sessions, 0)
+}
+
+// replicaSettling is replica with the webhook's OrderSettle set (0: the
+// default).
+func replicaSettling(t *testing.T, r *rig, sessions session.Store, settle time.Duration) *bot.Bot {
+	t.Helper()
 	st := r.e.backend.Open(t, storage.Options{})
-	_, b := startBot(t, r.api, fastSender, bot.Options{Store: st, Sessions: sessions, Registry: r.e.reg, Catalog: r.e.cat, Location: jakarta})
+	_, b := startBot(t, r.api, fastSender, bot.Options{Store: st, Sessions: sessions, Registry: r.e.reg,
+		Catalog: r.e.cat, Location: jakarta, OrderSettle: settle})
 	return b
 }
 

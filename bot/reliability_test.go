@@ -123,11 +123,15 @@ func TestTwoReplicasApplyOneChatInOrder(t *testing.T) {
 	forEachEnv(t, func(t *testing.T, e *env) {
 		sa, sb := sharedSessions(t, e)
 		e.sessions = sa
-		r := newRig(t, e, nil)
+		// The five requests are sent at once, but on a loaded machine one can
+		// reach its replica well after the others: a settle longer than the
+		// 5 ms default keeps this test about ordering, not scheduling.
+		const settle = 200 * time.Millisecond
+		r := newRigWith(t, e, nil, func(o *bot.Options) { o.OrderSettle = settle })
 		t.Cleanup(func() { r.sender.Close(context.Background()) })
 		a := httptest.NewServer(r.bot.WebhookHandler(testSecret))
 		defer a.Close()
-		b := httptest.NewServer(replica(t, r, sb).WebhookHandler(testSecret))
+		b := httptest.NewServer(replicaSettling(t, r, sb, settle).WebhookHandler(testSecret))
 		defer b.Close()
 		p := &pump{t: t, api: r.api, servers: []*httptest.Server{a, b}}
 		stop := p.run()
