@@ -83,47 +83,53 @@ func TestSupersededPromptIsDropped(t *testing.T) {
 				t.Fatalf("webhook answered %d", code)
 			}
 		}
-		// Q1 pressed on A: the edit of Q1 takes the chat's one message, Q2
-		// waits; with no later turn it goes out when released.
+		// Q1 pressed on A: Q2 takes the chat's one message and goes at once
+		// (an answer is confirmed in the next question's message, no edit).
 		w.answer(m, q, typical(q))
 		deliverTo(0)
-		held.hold(t)
-		held.release <- struct{}{}
 		m2, q2 := w.next()
-		// Q2 pressed on A: its edit and then Q3 wait; the edit is let go.
+		// Q2 pressed on A: Q3 waits for the chat's pacing; with no later
+		// turn it goes out when released.
 		w.answer(m2, q2, typical(q2))
 		deliverTo(0)
 		held.hold(t)
 		held.release <- struct{}{}
-		held.hold(t) // Q3 waits
-		q3 := w.def.Questions[2]
-		// The resident types Q3's answer ahead; B applies it and shows Q4.
+		m3, q3 := w.next()
+		// Q3 pressed on A: Q4 waits.
+		w.answer(m3, q3, typical(q3))
+		deliverTo(0)
+		held.hold(t)
+		q4 := w.def.Question("pekerjaan")
+		if q4 == nil || w.def.Question(q3.Name) != w.def.Question("pendidikan") {
+			t.Fatalf("the survey's third and fourth questions are not pendidikan and pekerjaan (third: %s)", q3.Name)
+		}
+		// The resident types Q4's answer ahead; B applies it and shows Q5.
 		u.Send("1")
 		deliverTo(1)
-		q4 := w.def.Questions[3]
-		wait(t, u, "Q4 from replica B", isQuestion(q4))
-		held.release <- struct{}{} // Q3 goes on: superseded
+		q5 := w.def.Question("disabilitas")
+		wait(t, u, "Q5 from replica B", isQuestion(q5))
+		held.release <- struct{}{} // Q4 goes on: superseded
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		// Until A has dropped Q3, or sent it.
-		for held.snd.Stats().Superseded == 0 && held.snd.Stats().Sent < 4 && ctx.Err() == nil {
+		// Until A has dropped Q4, or sent it (A's sends: Q2, Q3, Q4).
+		for held.snd.Stats().Superseded == 0 && held.snd.Stats().Sent < 3 && ctx.Err() == nil {
 			time.Sleep(5 * time.Millisecond)
 		}
 		var shown []string
 		for _, m := range u.Messages() {
-			if isQuestion(q3)(m) && len(m.Buttons) > 0 {
-				t.Errorf("the overtaken question %s was shown: %q", q3.Name, m.Text)
+			if isQuestion(q4)(m) && len(m.Buttons) > 0 {
+				t.Errorf("the overtaken question %s was shown: %q", q4.Name, m.Text)
 			}
 			shown = append(shown, m.Text)
 		}
-		if last := lastQuestion(u.Messages(), w); last != q4.Name {
-			t.Errorf("the last question shown is %q, want %s; messages:\n%s", last, q4.Name, strings.Join(shown, "\n---\n"))
+		if last := lastQuestion(u.Messages(), w); last != q5.Name {
+			t.Errorf("the last question shown is %q, want %s; messages:\n%s", last, q5.Name, strings.Join(shown, "\n---\n"))
 		}
 		if n := held.snd.Stats().Superseded; n != 1 {
-			t.Errorf("replica A dropped %d prompts, want 1 (Q3)", n)
+			t.Errorf("replica A dropped %d prompts, want 1 (Q4)", n)
 		}
-		want := map[string]string{q.Name: typical(q), q2.Name: typical(q2), q3.Name: q3.Choices[0].Value}
-		assertAnswers(t, "three answers over two replicas", openAnswers(t, e, u.ID(), "skm"), want)
+		want := map[string]string{q.Name: typical(q), q2.Name: typical(q2), q3.Name: typical(q3), q4.Name: q4.Choices[0].Value}
+		assertAnswers(t, "four answers over two replicas", openAnswers(t, e, u.ID(), "skm"), want)
 	})
 }
 
