@@ -37,6 +37,7 @@ func commands() []command {
 		{"chat", "try it: be a Telegram user in the terminal (emulated Telegram, embedded database): chat [--as resident|official|admin] [--service CODE] [--log FILE]", runChat},
 		{"serve", "run the Telegram bot (polling or webhook) and its HTTP server", runServe},
 		{"score", "recompute the scores and print the quarter's IKM: score [--period P] [--from DATE] [--all] [--json]", runScore},
+		{"counts", "load the people served per service and period (N of the IKM sample check, digital take-up): counts import FILE.csv [--skip-invalid]", runCounts},
 		{"migrate", "apply pending database migrations", runMigrate},
 		{"officials", "the officials' roster: officials import FILE.csv [--skip-invalid] | list [--opd CODE] | invite --opd CODE [--csv FILE] | revoke ID", runOfficials},
 		{"purge", "delete processed update ids older than 8 days now (the daily job's function)", runPurge},
