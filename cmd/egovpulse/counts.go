@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kotasolok/egovpulse/internal/csvin"
+	"github.com/kotasolok/egovpulse/config"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/survey"
 )
@@ -39,7 +40,7 @@ func runCounts(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withCatalog(ctx, env, func(st *storage.Store, cat *survey.Catalog) error {
+	return withCatalog(ctx, env, func(cfg *config.Config, st *storage.Store, cat *survey.Catalog) error {
 		counts, bad, err := parseCounts(data, cat)
 		if err != nil {
 			return fmt.Errorf("%s: %w", file, err)

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/kotasolok/egovpulse/config"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/survey"
 )
@@ -24,6 +25,7 @@ func runOfficials(ctx context.Context, env *environment, args []string) error {
 	}
 	subs := map[string]func(context.Context, *environment, []string) error{
 		"import": runOfficialsImport, "list": runOfficialsList,
+		"invite": runOfficialsInvite, "revoke": runOfficialsRevoke,
 	}
 	fn, ok := subs[args[0]]
 	if !ok {
@@ -53,7 +55,7 @@ func parseFileArgs(fs *flag.FlagSet, args []string, usage string) (string, error
 
 // withCatalog loads the configuration, the catalog and the store for a
 // maintenance command and runs fn with them.
-func withCatalog(ctx context.Context, env *environment, fn func(st *storage.Store, cat *survey.Catalog) error) error {
+func withCatalog(ctx context.Context, env *environment, fn func(cfg *config.Config, st *storage.Store, cat *survey.Catalog) error) error {
 	cfg, err := loadConfig(env)
 	if err != nil {
 		return err
@@ -68,7 +70,7 @@ func withCatalog(ctx context.Context, env *environment, fn func(st *storage.Stor
 		return err
 	}
 	defer st.Close()
-	return fn(st, cat)
+	return fn(cfg, st, cat)
 }
 
 func runOfficialsImport(ctx context.Context, env *environment, args []string) error {
@@ -82,7 +84,7 @@ func runOfficialsImport(ctx context.Context, env *environment, args []string) er
 	if err != nil {
 		return err
 	}
-	return withCatalog(ctx, env, func(st *storage.Store, cat *survey.Catalog) error {
+	return withCatalog(ctx, env, func(cfg *config.Config, st *storage.Store, cat *survey.Catalog) error {
 		entries, bad, err := parseRoster(data, cat)
 		if err != nil {
 			return fmt.Errorf("%s: %w", file, err)
@@ -114,7 +116,7 @@ func runOfficialsList(ctx context.Context, env *environment, args []string) erro
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return usageError("usage: officials list [--opd CODE]")
 	}
-	return withCatalog(ctx, env, func(st *storage.Store, cat *survey.Catalog) error {
+	return withCatalog(ctx, env, func(cfg *config.Config, st *storage.Store, cat *survey.Catalog) error {
 		if _, ok := cat.OPD(*opd); *opd != "" && !ok {
 			return fmt.Errorf("--opd: unknown OPD %q (not in the catalog)", *opd)
 		}
