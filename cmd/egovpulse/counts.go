@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/kotasolok/egovpulse/internal/csvin"
-	"github.com/kotasolok/egovpulse/config"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/survey"
 )
@@ -30,36 +27,14 @@ func runCounts(ctx context.Context, env *environment, args []string) error {
 	if len(args) == 0 || args[0] != "import" {
 		return usageError(countsUsage)
 	}
-	fs := flag.NewFlagSet("counts import", flag.ContinueOnError)
-	skip := fs.Bool("skip-invalid", false, "import the good rows, list the bad ones")
-	file, err := parseFileArgs(fs, args[1:], countsUsage)
-	if err != nil {
-		return err
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
-	return withCatalog(ctx, env, func(cfg *config.Config, st *storage.Store, cat *survey.Catalog) error {
-		counts, bad, err := parseCounts(data, cat)
-		if err != nil {
-			return fmt.Errorf("%s: %w", file, err)
-		}
-		if len(bad) > 0 && !*skip {
-			return fmt.Errorf("%s: %d bad row(s), nothing imported (fix them, or --skip-invalid to import the rest):%s",
-				file, len(bad), badLines(file, bad))
-		}
-		if len(counts) == 0 {
-			return fmt.Errorf("%s: no valid counts in the file, nothing imported", file)
-		}
-		if err := st.SaveServiceCounts(ctx, counts); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.stdout, "%s: %d count(s) stored; `egovpulse score` uses them\n", file, len(counts))
-		if len(bad) > 0 {
-			fmt.Fprintf(env.stdout, "skipped %d bad row(s):%s\n", len(bad), badLines(file, bad))
-		}
-		return nil
+	return runCSVImport(ctx, env, args[1:], csvImport[storage.ServiceCount]{
+		name: "counts import", usage: countsUsage, what: "counts", parse: parseCounts,
+		store: func(ctx context.Context, st *storage.Store, counts []storage.ServiceCount, _ bool) (string, error) {
+			if err := st.SaveServiceCounts(ctx, counts); err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("%d count(s) stored; `egovpulse score` uses them", len(counts)), nil
+		},
 	})
 }
 

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -74,38 +73,19 @@ func withCatalog(ctx context.Context, env *environment, fn func(cfg *config.Conf
 }
 
 func runOfficialsImport(ctx context.Context, env *environment, args []string) error {
-	fs := flag.NewFlagSet("officials import", flag.ContinueOnError)
-	skip := fs.Bool("skip-invalid", false, "import the good rows, list the bad ones")
-	file, err := parseFileArgs(fs, args, "usage: officials import FILE.csv [--skip-invalid]")
-	if err != nil {
-		return err
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
-	return withCatalog(ctx, env, func(cfg *config.Config, st *storage.Store, cat *survey.Catalog) error {
-		entries, bad, err := parseRoster(data, cat)
-		if err != nil {
-			return fmt.Errorf("%s: %w", file, err)
-		}
-		if len(bad) > 0 && !*skip {
-			return fmt.Errorf("%s: %d bad row(s), nothing imported (fix them, or --skip-invalid to import the rest):%s",
-				file, len(bad), badLines(file, bad))
-		}
-		if len(entries) == 0 {
-			return fmt.Errorf("%s: no valid officials in the file, nothing imported", file)
-		}
-		res, err := st.ImportRoster(ctx, entries, len(bad) == 0)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(env.stdout, "%s: %d added, %d updated, %d marked inactive\n", file, res.Added, res.Updated, res.Deactivated)
-		if len(bad) > 0 {
-			fmt.Fprintf(env.stdout, "skipped %d bad row(s); officials missing from the file stay active until a clean import:%s\n",
-				len(bad), badLines(file, bad))
-		}
-		return nil
+	return runCSVImport(ctx, env, args, csvImport[storage.RosterEntry]{
+		name: "officials import", usage: "usage: officials import FILE.csv [--skip-invalid]", what: "officials", parse: parseRoster,
+		store: func(ctx context.Context, st *storage.Store, entries []storage.RosterEntry, partial bool) (string, error) {
+			res, err := st.ImportRoster(ctx, entries, !partial)
+			if err != nil {
+				return "", err
+			}
+			msg := fmt.Sprintf("%d added, %d updated, %d marked inactive", res.Added, res.Updated, res.Deactivated)
+			if partial {
+				msg += " (officials missing from the file stay active until a clean import)"
+			}
+			return msg, nil
+		},
 	})
 }
 
