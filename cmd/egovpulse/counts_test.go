@@ -64,7 +64,7 @@ func TestCountsBecomeTheSampleNAndTheDigitalTakeUp(t *testing.T) {
 }
 
 func TestCountsImportRefusesBadRows(t *testing.T) {
-	vars := sqliteVars(t)
+	vars := quietSQLite(t)
 	file := writeFile(t, "bad.csv", "service,period,total,online\n"+
 		"ktp,2026-Q4,10,0\n"+ // 2: good
 		"sim,2026-Q4,10,0\n"+ // 3: unknown service
