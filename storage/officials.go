@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -58,15 +59,16 @@ func (s *Store) ImportRoster(ctx context.Context, entries []RosterEntry, deactiv
 			return res, fmt.Errorf("import roster: %w", err)
 		}
 		now := tx.now()
+		match := matchRoster(all, entries)
 		seen := map[int64]bool{}
-		for _, e := range entries {
-			o, found := matchOfficial(all, seen, e)
-			if found {
+		for i, e := range entries {
+			o := Official{CreatedAt: now}
+			if j := match[i]; j >= 0 {
+				o = all[j]
 				seen[o.ID] = true
 				res.Updated++
 			} else {
 				res.Added++
-				o = Official{CreatedAt: now}
 			}
 			fillOfficial(&o, e, now)
 			if err := tx.db.Save(&o).Error; err != nil {
@@ -87,25 +89,29 @@ func (s *Store) ImportRoster(ctx context.Context, entries []RosterEntry, deactiv
 	})
 }
 
-// matchOfficial finds the stored official an entry updates: same NIP, or
-// same name (case-insensitive) and OPD with no conflicting NIP.
-func matchOfficial(all []Official, seen map[int64]bool, e RosterEntry) (Official, bool) {
-	if e.NIP != "" {
-		for _, o := range all {
-			if o.NIP != nil && *o.NIP == e.NIP {
-				return o, true
+// matchRoster finds the stored official each entry updates (an index
+// into all, or -1 for a new one): first every entry with a NIP to the
+// official with that NIP, then the others to an unclaimed official with
+// the same name (case-insensitive) and OPD and no conflicting NIP.
+func matchRoster(all []Official, entries []RosterEntry) []int {
+	match := make([]int, len(entries))
+	claimed := map[int]bool{}
+	for i, e := range entries {
+		match[i] = slices.IndexFunc(all, func(o Official) bool { return e.NIP != "" && o.NIP != nil && *o.NIP == e.NIP })
+		claimed[match[i]] = true
+	}
+	for i, e := range entries {
+		if match[i] >= 0 {
+			continue
+		}
+		for j, o := range all {
+			if !claimed[j] && o.OPDCode == e.OPDCode && strings.EqualFold(o.Name, e.Name) && (e.NIP == "" || o.NIP == nil) {
+				match[i], claimed[j] = j, true
+				break
 			}
 		}
 	}
-	for _, o := range all {
-		if seen[o.ID] || o.OPDCode != e.OPDCode || !strings.EqualFold(o.Name, e.Name) {
-			continue
-		}
-		if e.NIP == "" || o.NIP == nil {
-			return o, true
-		}
-	}
-	return Official{}, false
+	return match
 }
 
 func fillOfficial(o *Official, e RosterEntry, now time.Time) {
