@@ -64,26 +64,31 @@ func TestCountsBecomeTheSampleNAndTheDigitalTakeUp(t *testing.T) {
 }
 
 func TestCountsImportRefusesBadRows(t *testing.T) {
-	vars := quietSQLite(t)
-	file := writeFile(t, "bad.csv", "service,period,total,online\n"+
-		"ktp,2026-Q4,10,0\n"+ // 2: good
-		"sim,2026-Q4,10,0\n"+ // 3: unknown service
-		"kk,2026-W48,10,0\n"+ // 4: a week
-		"kk,2026-13,10,0\n"+ // 5: no such month
-		"kk,2026-11,-1,0\n"+ // 6: negative
-		"kk,2026-11,1.5,0\n"+ // 7: not whole
-		"kk,2026-10,3,4\n"+ // 8: online > total
-		"ktp,2026-Q4,12,0\n") // 9: twice
-	code, out, errOut := runCmd(t, vars, nil, "counts", "import", file)
-	want := "egovpulse counts: " + file + ": 7 bad row(s), nothing imported (fix them, or --skip-invalid to import the rest):\n" +
-		"  " + file + ":3: unknown service \"sim\" (not in the catalog)\n" +
-		"  " + file + ":4: period \"2026-W48\" is not a month or a quarter (want like 2026-11 or 2026-Q4)\n" +
-		"  " + file + ":5: period \"2026-13\" is not a month or a quarter (want like 2026-11 or 2026-Q4)\n" +
-		"  " + file + ":6: total \"-1\" is not a whole number ≥ 0\n" +
-		"  " + file + ":7: total \"1.5\" is not a whole number ≥ 0\n" +
-		"  " + file + ":8: online 4 is more than the total 3\n" +
-		"  " + file + ":9: ktp 2026-Q4 appears twice (first on line 2)\n"
-	if code != 1 || out != "" || errOut != want {
-		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, errOut, want)
-	}
+	forEachDatabase(t, func(t *testing.T, vars map[string]string) {
+		file := writeFile(t, "bad.csv", "service,period,total,online\n"+
+			"ktp,2026-Q4,10,0\n"+ // 2: good
+			"sim,2026-Q4,10,0\n"+ // 3: unknown service
+			"kk,2026-W48,10,0\n"+ // 4: a week
+			"kk,2026-13,10,0\n"+ // 5: no such month
+			"kk,2026-11,-1,0\n"+ // 6: negative
+			"kk,2026-11,1.5,0\n"+ // 7: not whole
+			"kk,2026-10,3,4\n"+ // 8: online > total
+			"ktp,2026-Q4,12,0\n") // 9: twice
+		code, out, errOut := runCmd(t, vars, nil, "counts", "import", file)
+		want := "egovpulse counts: " + file + ": 7 bad row(s), nothing imported (fix them, or --skip-invalid to import the rest):\n" +
+			"  " + file + ":3: unknown service \"sim\" (not in the catalog)\n" +
+			"  " + file + ":4: period \"2026-W48\" is not a month or a quarter (want like 2026-11 or 2026-Q4)\n" +
+			"  " + file + ":5: period \"2026-13\" is not a month or a quarter (want like 2026-11 or 2026-Q4)\n" +
+			"  " + file + ":6: total \"-1\" is not a whole number ≥ 0\n" +
+			"  " + file + ":7: total \"1.5\" is not a whole number ≥ 0\n" +
+			"  " + file + ":8: online 4 is more than the total 3\n" +
+			"  " + file + ":9: ktp 2026-Q4 appears twice (first on line 2)\n"
+		if code != 1 || out != "" || errOut != want {
+			t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, errOut, want)
+		}
+		out = mustRun(t, vars, "counts", "import", "--skip-invalid", file)
+		if !strings.HasPrefix(out, file+": 1 count(s) stored; `egovpulse score` uses them\nskipped 7 bad row(s):\n") {
+			t.Errorf("--skip-invalid output:\n%s", out)
+		}
+	})
 }
