@@ -35,7 +35,10 @@ func commonStages() map[stage]stageDef {
 // cmdStart handles /start with its deep-link payload.
 func (t *turn) cmdStart(arg string) error {
 	p := parseStart(arg)
-	if msg, ok := t.checkStart(p); !ok {
+	if msg, ok, err := t.checkStart(p); err != nil || !ok {
+		if err != nil {
+			return err
+		}
 		t.say(msg)
 		return nil
 	}

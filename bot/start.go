@@ -10,7 +10,7 @@ const (
 	startNone     startKind = ""    // plain /start
 	startService  startKind = "svc" // svc_<service code>: the QR code at a counter
 	startOfficial startKind = "asn" // asn_<opd code>: the officials' survey of an OPD
-	startInvite   startKind = "inv" // inv_<token>: an official's invitation (next issue)
+	startInvite   startKind = "inv" // inv_<token>: an official's invitation (redeemInvite)
 	startUnknown  startKind = "?"
 )
 
@@ -40,21 +40,23 @@ func parseStart(arg string) startPayload {
 }
 
 // checkStart says whether a payload names something that exists; if not,
-// the polite answer to give instead of starting anything.
-func (t *turn) checkStart(p startPayload) (string, bool) {
+// the polite answer to give instead of starting anything. An invitation
+// is handled here whole (redeemInvite): nothing starts after it.
+func (t *turn) checkStart(p startPayload) (string, bool, error) {
 	switch p.Kind {
 	case startService:
 		if _, ok := t.b.opt.Catalog.Service(p.Code); !ok {
-			return txtUnknownService.f(t.lang(), p.Code), false
+			return txtUnknownService.f(t.lang(), p.Code), false, nil
 		}
 	case startOfficial:
 		if _, ok := t.b.opt.Catalog.OPD(p.Code); !ok {
-			return txtUnknownOPD.f(t.lang(), p.Code), false
+			return txtUnknownOPD.f(t.lang(), p.Code), false, nil
 		}
 	case startInvite:
-		return txtInviteSoon.in(t.lang()), false
+		answer, err := t.redeemInvite(p.Code)
+		return answer, false, err
 	case startUnknown:
-		return txtUnknownLink.in(t.lang()), false
+		return txtUnknownLink.in(t.lang()), false, nil
 	}
-	return "", true
+	return "", true, nil
 }

@@ -83,7 +83,6 @@ var (
 	txtNotAllowed     = msg{"Maaf, perintah ini hanya untuk petugas yang berwenang.", "Sorry, this command is only for authorised staff."}
 	txtUnknownOPD     = msg{"Kode perangkat daerah %q tidak dikenal. Mohon periksa tautan dari Diskominfo.", "Office code %q is unknown. Please check the link from Diskominfo."}
 	txtUnknownLink    = msg{"Maaf, tautan ini tidak dikenal. Ketik /start untuk memilih layanan yang ingin dinilai.", "Sorry, this link is not recognised. Type /start to pick the service you want to rate."}
-	txtInviteSoon     = msg{"Undangan ini belum dapat digunakan. Mohon hubungi Diskominfo.", "This invitation cannot be used yet. Please contact Diskominfo."}
 	txtWhoAmI         = msg{"ID Telegram Anda: %d\nPeran: %s", "Your Telegram ID: %d\nRoles: %s"}
 	txtMyData         = msg{
 		"Data tersimpan tentang Anda:\n• Kode responden: %s (tanpa nama/ID Telegram)\n• Bahasa: %s\n• Persetujuan: %s\n• Respons: %d\n%s",

@@ -47,6 +47,9 @@ type Config struct {
 	TelegramToken       string // TELEGRAM_BOT_TOKEN or the file TELEGRAM_BOT_TOKEN_FILE names
 	TelegramAPIEndpoint string // TELEGRAM_API_ENDPOINT, with two %s: token, method
 	TelegramMode        string // TELEGRAM_MODE: polling or webhook
+	// TelegramBotUsername is TELEGRAM_BOT_USERNAME without a leading @:
+	// the bot's username for invitation links when getMe cannot be asked.
+	TelegramBotUsername string
 	WebhookPublicURL    string // WEBHOOK_PUBLIC_URL, https, required in webhook mode
 	WebhookSecret       string // WEBHOOK_SECRET (or _FILE), required in webhook mode
 	HTTPAddr            string // HTTP_ADDR
@@ -98,6 +101,7 @@ func Load(getenv Getenv, readFile func(string) ([]byte, error)) (*Config, error)
 		RedisURL:            l.str("REDIS_URL", ""),
 		TelegramAPIEndpoint: l.str("TELEGRAM_API_ENDPOINT", DefaultAPIEndpoint),
 		TelegramMode:        l.str("TELEGRAM_MODE", ModePolling),
+		TelegramBotUsername: strings.TrimPrefix(l.str("TELEGRAM_BOT_USERNAME", ""), "@"),
 		WebhookPublicURL:    l.str("WEBHOOK_PUBLIC_URL", ""),
 		HTTPAddr:            l.str("HTTP_ADDR", DefaultHTTPAddr),
 		SurveysDir:          l.str("SURVEYS_DIR", ""),
@@ -273,6 +277,9 @@ func (l *loader) check(c *Config) {
 	if c.TelegramToken != "" && !validToken(c.TelegramToken) {
 		l.fail("TELEGRAM_BOT_TOKEN", "does not look like a bot token (want digits, a colon and the secret part from @BotFather)")
 	}
+	if u := c.TelegramBotUsername; u != "" && !ValidBotUsername(u) {
+		l.fail("TELEGRAM_BOT_USERNAME", "%q is not a bot username (want 5 to 32 letters, digits or _, ending in bot, like KotaSolokSurveiBot)", u)
+	}
 	if c.RedisURL != "" {
 		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
 			l.fail("REDIS_URL", "want redis://host:port/db (or empty for the in-process session store)")
@@ -281,6 +288,13 @@ func (l *loader) check(c *Config) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		l.fail("LOG_FORMAT", "unknown format %q (want text or json)", c.LogFormat)
 	}
+}
+
+// ValidBotUsername reports whether u (without @) can be a Telegram bot's
+// username: 5 to 32 characters from A-Z, a-z, 0-9 and _, ending in "bot".
+func ValidBotUsername(u string) bool {
+	return len(u) >= 5 && len(u) <= 32 && strings.HasSuffix(strings.ToLower(u), "bot") &&
+		strings.Trim(u, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == ""
 }
 
 func validToken(t string) bool {

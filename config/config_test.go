@@ -71,6 +71,8 @@ func TestErrorsNameTheVariableAndHideSecrets(t *testing.T) {
 		{"redis", map[string]string{"REDIS_URL": "localhost:6379"}, "REDIS_URL: want redis://host:port/db"},
 		{"log level", map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL: unknown level \"loud\""},
 		{"log format", map[string]string{"LOG_FORMAT": "xml"}, "LOG_FORMAT: unknown format \"xml\""},
+		{"bot username", map[string]string{"TELEGRAM_BOT_USERNAME": "@kota solok"}, "TELEGRAM_BOT_USERNAME: \"kota solok\" is not a bot username"},
+		{"bot username not a bot", map[string]string{"TELEGRAM_BOT_USERNAME": "KotaSolok"}, "TELEGRAM_BOT_USERNAME: \"KotaSolok\" is not a bot username"},
 		{"endpoint", map[string]string{"TELEGRAM_API_ENDPOINT": "http://x/bot"}, "TELEGRAM_API_ENDPOINT: must contain two %s"},
 	}
 	for _, tt := range tests {

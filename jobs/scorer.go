@@ -68,6 +68,9 @@ type Scorer struct {
 	LockTTL  time.Duration // longer than any run
 	LockWait time.Duration // how long to wait for a lock held elsewhere
 	Slot     time.Duration // the incremental job's period, default 15 min
+	// Counts, when set, is re-read at the start of each run and feeds the
+	// Recomputer's Population and Counts (NewScorer wires it).
+	Counts *ServiceCounts
 }
 
 // NewScorer builds the Scorer of a process: the unsur weights come from
@@ -80,8 +83,10 @@ func NewScorer(st *storage.Store, reg *survey.Registry, cat *survey.Catalog, loc
 			w = scoring.WeightsFromMap(s.Weights)
 		}
 	}
-	return &Scorer{Store: st, Locker: locker, Log: log,
-		Recomputer: &scoring.Recomputer{Source: st, Indices: st, Catalog: cat, Weights: w, Location: loc}}
+	counts := NewServiceCounts(st)
+	return &Scorer{Store: st, Locker: locker, Log: log, Counts: counts,
+		Recomputer: &scoring.Recomputer{Source: st, Indices: st, Catalog: cat, Weights: w, Location: loc,
+			Population: counts.Population, Counts: counts.Counts}}
 }
 
 // RunResult says what one run did.
@@ -187,6 +192,11 @@ func (s *Scorer) run(ctx context.Context, job, key string, lock bool, compute co
 	}
 	defer release()
 	started := s.now()
+	if s.Counts != nil {
+		if err := s.Counts.Refresh(ctx); err != nil {
+			return res, fmt.Errorf("%s %s: %w", job, key, err)
+		}
+	}
 	rec, err := compute(ctx, &res)
 	if err != nil {
 		return res, fmt.Errorf("%s %s: %w", job, key, err)

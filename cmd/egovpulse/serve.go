@@ -89,6 +89,7 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 	if err != nil {
 		return nil, fmt.Errorf("connect to the Bot API: %s", cfg.Redact(err.Error()))
 	}
+	rememberBotUsername(ctx, s.store, s.api.Self.UserName, log)
 	s.sender = sender.New(s.api, sender.Options{
 		PerChatRate: pace.PerChatRate, PerChatBurst: pace.PerChatBurst, GlobalRate: pace.GlobalRate,
 		Logger:  log,

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kotasolok/egovpulse/config"
+	"github.com/kotasolok/egovpulse/storage"
+	"github.com/kotasolok/egovpulse/survey"
+)
+
+const officialsUsage = "usage: officials import FILE.csv [--skip-invalid] | officials list [--opd CODE] | " +
+	"officials invite --opd CODE [--csv FILE] | officials revoke ID"
+
+// runOfficials dispatches `egovpulse officials <sub>`.
+func runOfficials(ctx context.Context, env *environment, args []string) error {
+	if len(args) == 0 {
+		return usageError("officials: " + officialsUsage)
+	}
+	subs := map[string]func(context.Context, *environment, []string) error{
+		"import": runOfficialsImport, "list": runOfficialsList,
+		"invite": runOfficialsInvite, "revoke": runOfficialsRevoke,
+	}
+	fn, ok := subs[args[0]]
+	if !ok {
+		return usageError(fmt.Sprintf("officials: unknown subcommand %q; %s", args[0], officialsUsage))
+	}
+	return fn(ctx, env, args[1:])
+}
+
+// parseFileArgs reads `FILE [--flag]` command lines: the flag set's flags
+// may come before or after the one file argument.
+func parseFileArgs(fs *flag.FlagSet, args []string, usage string) (string, error) {
+	fs.SetOutput(io.Discard)
+	var files []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return "", usageError(err.Error() + "; " + usage)
+		}
+		if args = fs.Args(); len(args) > 0 {
+			files, args = append(files, args[0]), args[1:]
+		}
+	}
+	if len(files) != 1 {
+		return "", usageError(usage)
+	}
+	return files[0], nil
+}
+
+// withCatalog loads the configuration, the catalog and the store for a
+// maintenance command and runs fn with them.
+func withCatalog(ctx context.Context, env *environment, fn func(cfg *config.Config, st *storage.Store, cat *survey.Catalog) error) error {
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, env.stderr)
+	_, cat, err := loadDefinitions(cfg)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(cfg, st, cat)
+}
+
+func runOfficialsImport(ctx context.Context, env *environment, args []string) error {
+	return runCSVImport(ctx, env, args, csvImport[storage.RosterEntry]{
+		name: "officials import", usage: "usage: officials import FILE.csv [--skip-invalid]", what: "officials", parse: parseRoster,
+		store: func(ctx context.Context, st *storage.Store, entries []storage.RosterEntry, partial bool) (string, error) {
+			res, err := st.ImportRoster(ctx, entries, !partial)
+			if err != nil {
+				return "", err
+			}
+			msg := fmt.Sprintf("%d added, %d updated, %d marked inactive", res.Added, res.Updated, res.Deactivated)
+			if partial {
+				msg += " (officials missing from the file stay active until a clean import)"
+			}
+			return msg, nil
+		},
+	})
+}
+
+func runOfficialsList(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("officials list", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	opd := fs.String("opd", "", "only this OPD")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return usageError("usage: officials list [--opd CODE]")
+	}
+	return withCatalog(ctx, env, func(cfg *config.Config, st *storage.Store, cat *survey.Catalog) error {
+		if _, ok := cat.OPD(*opd); *opd != "" && !ok {
+			return fmt.Errorf("--opd: unknown OPD %q (not in the catalog)", *opd)
+		}
+		rows, err := st.Officials(ctx, *opd, time.Now())
+		if err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return errors.New("no officials on the roster yet: egovpulse officials import FILE.csv")
+		}
+		return printOfficials(env.stdout, rows)
+	})
+}
+
+func printOfficials(w io.Writer, rows []storage.OfficialRow) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tOPD\tNAME\tNIP\tLEVEL\tROLE\tSTATUS")
+	for _, r := range rows {
+		nip := "-"
+		if r.NIP != nil {
+			nip = *r.NIP
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.OPDCode, r.Name, nip, r.Level, r.Role, r.Status)
+	}
+	return tw.Flush()
+}
