@@ -69,7 +69,10 @@ func (r *rig) drainer(snd outbox.Sender, opts outbox.Options) *outbox.Drainer {
 // does: in the transaction of its job_runs row.
 func (r *rig) enqueue(tb testing.TB, slot string, chats []int64) {
 	tb.Helper()
-	runner := &jobs.Runner{Store: r.st, Now: r.clock.Now}
+	runner := &jobs.Runner{Store: r.st} // real time when the rig has no clock
+	if r.clock != nil {
+		runner.Now = r.clock.Now
+	}
 	out, err := runner.Run(context.Background(), jobs.Run{Job: "test-reminder", Slot: slot,
 		Commit: func(_ context.Context, tx *storage.Tx) error {
 			for _, id := range chats {
