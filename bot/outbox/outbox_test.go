@@ -2,6 +2,7 @@ package outbox_test
 
 import (
 	"context"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -9,6 +10,8 @@ import (
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/bot/outbox"
 	"github.com/kotasolok/egovpulse/bot/sender"
+	"github.com/kotasolok/egovpulse/internal/metrics"
+	"github.com/kotasolok/egovpulse/internal/metrics/metricstest"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/storage/storagetest"
 )
@@ -143,5 +146,42 @@ func TestEnqueueOncePerRecipientKindSlot(t *testing.T) {
 	rows, _ := st.OutboxRows(ctx, "")
 	if len(rows) != 1 || rows[0].State != storage.OutboxPending {
 		t.Errorf("rows %+v, want the one pending reminder", rows)
+	}
+}
+
+// TestMetricsShowDepthAndOldestAge: /metrics shows the owed messages and
+// the age of the oldest, then none once they are sent.
+func TestMetricsShowDepthAndOldestAge(t *testing.T) {
+	r := newRig(t, nil, telegramLimits, 5*time.Second)
+	r.st = storagetest.SQLiteBackend(t).Open(t, storage.Options{Now: r.clock.Now}) // rows stamped on the injected clock
+	if _, err := r.st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m := metrics.New()
+	srv := httptest.NewServer(m.Handler())
+	t.Cleanup(srv.Close)
+	r.enqueue(t, "2026-12", r.users(7000, 3))
+	r.clock.Advance(90 * time.Second)
+	d := r.drainer(r.sender(t), outbox.Options{Metrics: m})
+	if err := d.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := metricstest.Scrape(t, srv.URL)
+	if v := got.Value("egovpulse_outbox_depth"); v != 3 {
+		t.Errorf("depth seen at the first claim %v, want 3", v)
+	}
+	if v := got.Value("egovpulse_outbox_oldest_age_seconds"); v != 90 {
+		t.Errorf("oldest age %v, want 90 (s, injected clock)", v)
+	}
+	if v := got.Value("egovpulse_outbox_messages_total", "state", "sent"); v != 3 {
+		t.Errorf("sent %v, want 3", v)
+	}
+	r.clock.Advance(2 * time.Second)
+	if err := d.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got = metricstest.Scrape(t, srv.URL)
+	if got.Value("egovpulse_outbox_depth") != 0 || got.Value("egovpulse_outbox_oldest_age_seconds") != 0 {
+		t.Errorf("after the drain: depth %v, oldest %v; want 0 and 0", got.Value("egovpulse_outbox_depth"), got.Value("egovpulse_outbox_oldest_age_seconds"))
 	}
 }
