@@ -55,4 +55,3 @@ func BenchmarkDrainAtTelegramLimits(b *testing.B) {
 		b.Logf("%d messages in %v: %.2f msg/s, %d answers 429", n, all[n-1].Sub(all[0]).Round(time.Millisecond), rate, limited)
 	}
 }
-
