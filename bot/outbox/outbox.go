@@ -101,7 +101,7 @@ type Drainer struct {
 	store     *storage.Store
 	send      Sender
 	opts      Options
-	lastStats time.Time
+	lastCheck time.Time // of the last housekeep; only the drain loop touches it
 }
 
 // New returns a drainer of st's outbox sending through snd.
@@ -163,6 +163,10 @@ func (d *Drainer) drain(ctx context.Context, untilIdle bool) error {
 		case <-ctx.Done():
 			return nil
 		}
+		if ctx.Err() != nil {
+			<-slots
+			return nil
+		}
 		rows, err := d.claim(ctx, d.opts.Workers-len(slots)+1)
 		if err != nil {
 			<-slots
@@ -204,34 +208,43 @@ func (d *Drainer) idle(ctx context.Context, untilIdle bool) error {
 	return d.opts.Sleep(ctx, d.opts.Poll)
 }
 
-// claim settles expired leases, refreshes the metrics (at most once a
-// second) and claims up to n due rows.
+// claim settles expired leases and refreshes the metrics (both at most
+// once a second), then claims up to n due rows.
 func (d *Drainer) claim(ctx context.Context, n int) ([]storage.OutboxRow, error) {
 	now := d.opts.Now()
-	if _, unknown, err := d.store.RecoverOutbox(ctx, now); err != nil {
-		return nil, err
-	} else if unknown > 0 {
-		d.opts.Log.Warn("outbox rows left sending by a stopped drainer marked unknown", "rows", unknown)
-	}
-	if now.Sub(d.lastStats) >= time.Second {
-		d.lastStats = now
-		if depth, oldest, err := d.store.OutboxStats(ctx); err == nil {
-			age := time.Duration(0)
-			if depth > 0 {
-				age = now.Sub(oldest)
-			}
-			d.opts.Metrics.Outbox(depth, age)
+	if now.Sub(d.lastCheck) >= time.Second {
+		d.lastCheck = now
+		if err := d.housekeep(ctx, now); err != nil {
+			return nil, err
 		}
 	}
 	return d.store.ClaimOutbox(ctx, d.opts.Owner, now, now.Add(d.opts.Lease), n)
 }
 
+// housekeep settles the rows of drainers whose lease ran out and records
+// the outbox depth and oldest age.
+func (d *Drainer) housekeep(ctx context.Context, now time.Time) error {
+	if _, unknown, err := d.store.RecoverOutbox(ctx, now); err != nil {
+		return err
+	} else if unknown > 0 {
+		d.opts.Log.Warn("outbox rows left sending by a stopped drainer marked unknown", "rows", unknown)
+	}
+	depth, oldest, err := d.store.OutboxStats(ctx)
+	if err != nil {
+		return err
+	}
+	age := time.Duration(0)
+	if depth > 0 {
+		age = now.Sub(oldest)
+	}
+	d.opts.Metrics.Outbox(depth, age)
+	return nil
+}
+
 // sleep waits d or until ctx ends.
 func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-time.After(d):
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
