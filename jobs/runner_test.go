@@ -2,7 +2,9 @@ package jobs_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -98,4 +100,41 @@ func monthlyReminder(now time.Time, committed *atomic.Int32) jobs.Run {
 			committed.Add(1) // the job_runs row is inserted first: a run that lost the slot never gets here
 			return nil
 		}}
+}
+
+// TestFailedRunCommitsNothingAndRunsAgain: a job whose transaction fails
+// leaves neither its output nor its job_runs row, so the slot runs again;
+// the run that commits records its details.
+func TestFailedRunCommitsNothingAndRunsAgain(t *testing.T) {
+	storagetest.ForEachBackend(t, func(t *testing.T, st *storage.Store) {
+		ctx := context.Background()
+		r := &jobs.Runner{Store: st, Locker: session.NewMemory(nil)}
+		var committed atomic.Int32
+		failing := monthlyReminder(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC), &committed)
+		write := failing.Commit
+		failing.Commit = func(ctx context.Context, tx *storage.Tx) error {
+			if err := write(ctx, tx); err != nil {
+				return err
+			}
+			return errors.New("disk full")
+		}
+		if _, err := r.Run(ctx, failing); err == nil || !strings.Contains(err.Error(), "reminder 2026-12: disk full") {
+			t.Fatalf("failing run: %v, want the job, slot and cause", err)
+		}
+		if rows, _ := st.OutboxRows(ctx, ""); len(rows) != 0 {
+			t.Fatalf("a failed run left %d outbox rows", len(rows))
+		}
+		ok := monthlyReminder(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC), &committed)
+		ok.Details = func() any { return map[string]int{"reminders": 50} }
+		if out, err := r.Run(ctx, ok); err != nil || out.Skipped != "" {
+			t.Fatalf("second run: %+v, %v", out, err)
+		}
+		last, err := st.LastJobRun(ctx, "reminder")
+		if err != nil || last.PeriodKey != "2026-12" || last.Details != `{"reminders":50}` {
+			t.Fatalf("job_runs row %+v, %v", last, err)
+		}
+		if out, err := r.Run(ctx, ok); err != nil || out.Skipped != "already ran" {
+			t.Fatalf("third run: %+v, %v, want skipped", out, err)
+		}
+	})
 }

@@ -1,12 +1,13 @@
 // Package jobs runs egovpulse's periodic work on a cron schedule: the score
 // recomputes (every 15 minutes for the periods that received answers,
-// nightly for the full history) and the daily purge of processed update
-// ids past their retention. Each run takes a lock keyed by job and
-// period and commits a job_runs row in the same transaction as its output
-// (the purge, which deletes in batches and can safely run twice, records
-// its row after the last batch), so replicas, restarts and skewed clocks
-// never run one period twice. The
-// same functions back the `egovpulse score` and `egovpulse purge` commands.
+// nightly for the full history), the daily purge of processed update ids
+// past their retention, and any job built on Runner. Every run goes
+// through Runner: it takes a lock keyed by job and slot and commits a
+// job_runs row in the same transaction as its output (the purge, which
+// deletes in batches and can safely run twice, records its row after the
+// last batch), so replicas, restarts and skewed clocks never run one slot
+// twice. The same functions back the `egovpulse score` and `egovpulse
+// purge` commands.
 package jobs
 
 import (
