@@ -127,15 +127,17 @@ type OutboxOutcome struct {
 }
 
 // FinishOutbox records the outcome of owner's attempt at row id, releasing
-// its lease. ErrNotFound means owner no longer held the row.
+// its lease. A row settled as unknown because owner's lease ran out while
+// it was sending still takes owner's outcome (owner was only slow, and
+// knows). ErrNotFound means owner no longer held the row.
 func (s *Store) FinishOutbox(ctx context.Context, id int64, owner string, now time.Time, o OutboxOutcome) error {
 	up := map[string]any{"state": o.State, "reason": o.Reason, "sent_to": o.SentTo, "message_id": o.MessageID,
 		"lease_owner": "", "lease_until": nil, "updated_at": utcMilli(now)}
 	if o.State == OutboxPending {
 		up["not_before"] = utcMilli(o.NotBefore)
 	}
-	err := s.session(ctx).updateOne(&OutboxRow{}, up, "id = ? AND lease_owner = ? AND state IN ?",
-		id, owner, []string{OutboxClaimed, OutboxSending})
+	err := s.session(ctx).updateOne(&OutboxRow{}, up, "id = ? AND lease_owner = ? AND (state IN ? OR (state = ? AND reason = ?))",
+		id, owner, []string{OutboxClaimed, OutboxSending}, OutboxUnknown, ReasonLeaseExpired)
 	return s.scrub(wrapIf(err, fmt.Sprintf("outbox %d %s", id, o.State)))
 }
 

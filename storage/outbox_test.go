@@ -70,6 +70,13 @@ func TestOutboxClaimsAreDisjointAndLeasesSettle(t *testing.T) {
 		if err != nil || requeued != 199 || unknown != 1 {
 			t.Fatalf("recover: %d requeued, %d unknown, %v; want 199 and 1", requeued, unknown, err)
 		}
+		// The slow owner of the row settled as unknown learns it was sent.
+		if err := st.FinishOutbox(ctx, 1, seen[1], now, storage.OutboxOutcome{State: storage.OutboxSent, SentTo: 1}); err != nil {
+			t.Errorf("the slow owner could not record its send: %v", err)
+		}
+		if err := st.FinishOutbox(ctx, 1, seen[1], now, storage.OutboxOutcome{State: storage.OutboxSent}); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("a settled row was recorded twice: %v", err)
+		}
 		depth, _, err := st.OutboxStats(ctx)
 		if err != nil || depth != 199 {
 			t.Errorf("depth %d, %v; want 199", depth, err)
