@@ -24,7 +24,7 @@ func (d *Drainer) deliver(ctx context.Context, row storage.OutboxRow) {
 		d.finish(bg, row, storage.OutboxOutcome{State: storage.OutboxFailed, Reason: "unreadable message: " + err.Error()})
 		return
 	}
-	if ctx.Err() != nil { // stopping: not tried, back to pending for the next drainer
+	if d.waitChat(ctx, row.Recipient) != nil { // stopping: not tried, back to pending for the next drainer
 		d.finish(bg, row, storage.OutboxOutcome{State: storage.OutboxPending, NotBefore: d.opts.Now()})
 		return
 	}
@@ -34,6 +34,7 @@ func (d *Drainer) deliver(ctx context.Context, row storage.OutboxRow) {
 		return
 	}
 	res, err := d.send.Send(ctx, m)
+	d.sentTo(row.Recipient) // the sender's own waits may have pushed the request past its turn
 	out := d.outcome(row, res, err)
 	d.finish(bg, row, out)
 	if out.State == storage.OutboxBlocked && d.opts.OnBlocked != nil {
@@ -82,5 +83,42 @@ func (d *Drainer) finish(ctx context.Context, row storage.OutboxRow, o storage.O
 	if o.State == storage.OutboxFailed || o.State == storage.OutboxUnknown {
 		d.opts.Log.Warn("outbox message not delivered", "id", row.ID, "kind", row.Kind, "slot", row.Slot,
 			"recipient", row.Recipient, "state", o.State, "reason", o.Reason)
+	}
+}
+
+// waitChat waits for chat's turn: ChatGap after this drainer's previous
+// message to it (turns are reserved in order, so rows of one chat queue).
+func (d *Drainer) waitChat(ctx context.Context, chat int64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	now := d.opts.Now()
+	d.mu.Lock()
+	at := now
+	if next := d.next[chat]; next.After(at) {
+		at = next
+	}
+	d.next[chat] = at.Add(d.opts.ChatGap)
+	if len(d.next) > 4096 { // forget chats whose turn has come
+		for id, t := range d.next {
+			if !t.After(now) {
+				delete(d.next, id)
+			}
+		}
+	}
+	d.mu.Unlock()
+	if at.After(now) {
+		return d.opts.Sleep(ctx, at.Sub(now))
+	}
+	return nil
+}
+
+// sentTo moves chat's next turn to ChatGap after now, the end of a send.
+func (d *Drainer) sentTo(chat int64) {
+	next := d.opts.Now().Add(d.opts.ChatGap)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if next.After(d.next[chat]) {
+		d.next[chat] = next
 	}
 }

@@ -69,14 +69,20 @@ func (r *rig) drainer(snd outbox.Sender, opts outbox.Options) *outbox.Drainer {
 // does: in the transaction of its job_runs row.
 func (r *rig) enqueue(tb testing.TB, slot string, chats []int64) {
 	tb.Helper()
+	r.enqueueKind(tb, "reminder", slot, chats)
+}
+
+// enqueueKind is enqueue of messages of kind.
+func (r *rig) enqueueKind(tb testing.TB, kind, slot string, chats []int64) {
+	tb.Helper()
 	runner := &jobs.Runner{Store: r.st} // real time when the rig has no clock
 	if r.clock != nil {
 		runner.Now = r.clock.Now
 	}
-	out, err := runner.Run(context.Background(), jobs.Run{Job: "test-reminder", Slot: slot,
+	out, err := runner.Run(context.Background(), jobs.Run{Job: "test-" + kind, Slot: slot,
 		Commit: func(_ context.Context, tx *storage.Tx) error {
 			for _, id := range chats {
-				if _, err := outbox.Enqueue(tx, "reminder", slot, sender.Text(id, fmt.Sprintf("Pengingat %s untuk %d", slot, id))); err != nil {
+				if _, err := outbox.Enqueue(tx, kind, slot, sender.Text(id, fmt.Sprintf("%s %s untuk %d", kind, slot, id))); err != nil {
 					return err
 				}
 			}

@@ -87,6 +87,10 @@ type Options struct {
 	// OnBlocked is called with the recipient of a row that came back
 	// blocked (403), after the row is marked (the official's status).
 	OnBlocked func(ctx context.Context, recipient int64)
+	// ChatGap is the least time between two messages of this drainer to
+	// one chat (default 1 s: Telegram's limit, which the sender's burst for
+	// replies would otherwise exceed when a chat has several rows due).
+	ChatGap time.Duration
 	// Owner names this drainer's leases (default: random).
 	Owner   string
 	Now     func() time.Time
@@ -102,6 +106,9 @@ type Drainer struct {
 	send      Sender
 	opts      Options
 	lastCheck time.Time // of the last housekeep; only the drain loop touches it
+
+	mu   sync.Mutex
+	next map[int64]time.Time // per chat: when this drainer may send to it again
 }
 
 // New returns a drainer of st's outbox sending through snd.
@@ -121,6 +128,9 @@ func New(st *storage.Store, snd Sender, opts Options) *Drainer {
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = DefaultMaxAttempts
 	}
+	if opts.ChatGap <= 0 {
+		opts.ChatGap = time.Second
+	}
 	if opts.Owner == "" {
 		var b [6]byte
 		_, _ = rand.Read(b[:])
@@ -135,7 +145,7 @@ func New(st *storage.Store, snd Sender, opts Options) *Drainer {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Drainer{store: st, send: snd, opts: opts}
+	return &Drainer{store: st, send: snd, opts: opts, next: map[int64]time.Time{}}
 }
 
 // Run drains the outbox until ctx ends, waiting Poll whenever nothing is

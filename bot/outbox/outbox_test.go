@@ -34,6 +34,7 @@ func TestBroadcastStoppedAndResumedSendsEachOnce(t *testing.T) {
 		r.emu.Fault("sendMessage", botapitest.TooManyRequests(3).ForChat(users[10]).Times(2))
 		r.emu.Fault("sendMessage", botapitest.TooManyRequests(2).ForChat(users[40]))
 		r.enqueue(t, "2026-12", append(users, group.ChatID()))
+		r.enqueueKind(t, "digest", "2026-12", users[50:52]) // two messages to a chat: paced 1 s apart
 
 		var blockedSeen []int64
 		var mu sync.Mutex
@@ -75,6 +76,9 @@ func TestBroadcastStoppedAndResumedSendsEachOnce(t *testing.T) {
 		lost := dead[1].Recipient // on the wire when its drainer died
 		for _, id := range users {
 			want := 1
+			if id == users[50] || id == users[51] {
+				want = 2
+			}
 			if id == blocked || id == lost {
 				want = 0
 			}
@@ -97,8 +101,8 @@ func TestBroadcastStoppedAndResumedSendsEachOnce(t *testing.T) {
 		if row := r.row(t, lost); row.State != storage.OutboxUnknown || row.Reason != storage.ReasonLeaseExpired {
 			t.Errorf("crashed sending row: %s (%s), want unknown", row.State, row.Reason)
 		}
-		want := map[string]int{storage.OutboxSent: 58, storage.OutboxBlocked: 1, storage.OutboxUnknown: 2}
-		if got := r.states(t); len(got) != len(want) || got[storage.OutboxSent] != 58 || got[storage.OutboxBlocked] != 1 || got[storage.OutboxUnknown] != 2 {
+		want := map[string]int{storage.OutboxSent: 60, storage.OutboxBlocked: 1, storage.OutboxUnknown: 2}
+		if got := r.states(t); len(got) != len(want) || got[storage.OutboxSent] != 60 || got[storage.OutboxBlocked] != 1 || got[storage.OutboxUnknown] != 2 {
 			t.Errorf("final states %v, want %v", got, want)
 		}
 
