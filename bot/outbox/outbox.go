@@ -149,14 +149,15 @@ func New(st *storage.Store, snd Sender, opts Options) *Drainer {
 }
 
 // Run drains the outbox until ctx ends, waiting Poll whenever nothing is
-// due. Messages in flight when ctx ends are finished and recorded; those
+// due or the database fails (logged); it returns nil. Messages in flight when ctx ends are finished and recorded; those
 // still waiting for their turn are released for the next drainer.
 func (d *Drainer) Run(ctx context.Context) error {
 	return d.drain(ctx, false)
 }
 
 // Drain sends every row due now and returns once none is due and none is
-// in flight (rows put back to wait for later stay pending).
+// in flight (rows put back to wait for later stay pending), or with the
+// database's error.
 func (d *Drainer) Drain(ctx context.Context) error {
 	return d.drain(ctx, true)
 }
@@ -180,6 +181,9 @@ func (d *Drainer) drain(ctx context.Context, untilIdle bool) error {
 		rows, err := d.claim(ctx, d.opts.Workers-len(slots)+1)
 		if err != nil {
 			<-slots
+			if untilIdle {
+				return err
+			}
 			d.opts.Log.Error("outbox claim failed", "error", err)
 			if err := d.opts.Sleep(ctx, d.opts.Poll); err != nil {
 				return nil
