@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -93,13 +91,30 @@ func (p *Purger) Manual(ctx context.Context) (PurgeResult, error) {
 // half-way deleted only rows that were due; the next run finishes.
 func (p *Purger) run(ctx context.Context, job, key string, lock bool) (PurgeResult, error) {
 	res := PurgeResult{Job: job, PeriodKey: key}
-	release, skip, err := claimRun(ctx, p.Locker, lock, p.Store, job, key, p.LockWait, p.LockTTL, p.logger())
-	if err != nil || skip != "" {
-		res.Skipped = skip
+	runner := &Runner{Store: p.Store, Locker: p.Locker, Log: p.Log, Now: p.Now, LockTTL: p.LockTTL, LockWait: p.LockWait}
+	var started time.Time
+	out, err := runner.Run(ctx, Run{Job: job, Slot: key, NoLock: !lock,
+		Prepare: func(ctx context.Context) error {
+			started = p.now()
+			return p.purge(ctx, &res, started)
+		},
+		Details: func() any { res.Duration = p.now().Sub(started); return res },
+	})
+	res.Skipped = out.Skipped
+	if out.Skipped == "committed by another run" {
+		res.Skipped = "recorded by another run" // that ran alongside (no lock); the rows are gone either way
+	}
+	if err != nil || out.Skipped != "" {
 		return res, err
 	}
-	defer release()
-	started := p.now()
+	p.logger().Info("job run", "job", job, "period", key, "before", res.Before,
+		"deleted", res.Deleted, "batches", res.Batches, "dead_letters", res.DeadLetters, "duration", res.Duration)
+	return res, nil
+}
+
+// purge deletes the ledger rows and dead letters past the retention, in
+// batches (each its own short transaction).
+func (p *Purger) purge(ctx context.Context, res *PurgeResult, started time.Time) error {
 	res.Before = started.Add(-p.retention())
 	batch := p.Batch
 	if batch <= 0 {
@@ -108,7 +123,7 @@ func (p *Purger) run(ctx context.Context, job, key string, lock bool) (PurgeResu
 	for {
 		n, err := p.Store.PurgeProcessedUpdates(ctx, res.Before, batch)
 		if err != nil {
-			return res, fmt.Errorf("%s %s: after %d rows: %w", job, key, res.Deleted, err)
+			return fmt.Errorf("after %d rows: %w", res.Deleted, err)
 		}
 		res.Deleted += n
 		res.Batches++
@@ -116,21 +131,9 @@ func (p *Purger) run(ctx context.Context, job, key string, lock bool) (PurgeResu
 			break
 		}
 	}
-	if res.DeadLetters, err = p.Store.PurgeDeadLetters(ctx, res.Before); err != nil {
-		return res, fmt.Errorf("%s %s: %w", job, key, err)
-	}
-	res.Duration = p.now().Sub(started)
-	details, _ := json.Marshal(res)
-	err = p.Store.RecordJobRun(ctx, storage.JobRun{Job: job, PeriodKey: key, StartedAt: started,
-		FinishedAt: p.now(), Status: storage.JobStatusOK, Details: string(details)})
-	if errors.Is(err, storage.ErrJobDone) {
-		res.Skipped = "recorded by another run" // that ran alongside (no lock); the rows are gone either way
-	} else if err != nil {
-		return res, fmt.Errorf("%s %s: %w", job, key, err)
-	}
-	p.logger().Info("job run", "job", job, "period", key, "before", res.Before,
-		"deleted", res.Deleted, "batches", res.Batches, "dead_letters", res.DeadLetters, "duration", res.Duration)
-	return res, nil
+	var err error
+	res.DeadLetters, err = p.Store.PurgeDeadLetters(ctx, res.Before)
+	return err
 }
 
 func (p *Purger) now() time.Time {

@@ -110,6 +110,20 @@ func (s *Scheduler) Add(name, spec string, fn func(ctx context.Context) error) e
 	return nil
 }
 
+// AddJob schedules a job run by r on spec: at each firing, job names the
+// run (its slot) for the runner's time now; the runner makes it happen once
+// per slot across replicas. A skipped run is logged at debug level.
+func (s *Scheduler) AddJob(r *Runner, name, spec string, job func(now time.Time) Run) error {
+	return s.Add(name, spec, func(ctx context.Context) error {
+		run := job(r.now())
+		out, err := r.Run(ctx, run)
+		if err == nil && out.Skipped != "" {
+			s.log.Debug("job run skipped", "job", run.Job, "slot", run.Slot, "why", out.Skipped)
+		}
+		return err
+	})
+}
+
 // AddPurge schedules the daily purge of the processed-update ledger on
 // spec (DefaultPurgeSpec when empty); a bad spec is an error naming the
 // job.

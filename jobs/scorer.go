@@ -1,19 +1,19 @@
 // Package jobs runs egovpulse's periodic work on a cron schedule: the score
 // recomputes (every 15 minutes for the periods that received answers,
-// nightly for the full history) and the daily purge of processed update
-// ids past their retention. Each run takes a lock keyed by job and
-// period and commits a job_runs row in the same transaction as its output
-// (the purge, which deletes in batches and can safely run twice, records
-// its row after the last batch), so replicas, restarts and skewed clocks
-// never run one period twice. The
-// same functions back the `egovpulse score` and `egovpulse purge` commands.
+// nightly for the full history), the daily purge of processed update ids
+// past their retention, and any job built on Runner. Every run goes
+// through Runner: it takes a lock keyed by job and slot and commits a
+// job_runs row in the same transaction as its output (the purge, which
+// deletes in batches and can safely run twice, records its row after the
+// last batch), so replicas, restarts and skewed clocks never run one slot
+// twice. The same functions back the `egovpulse score` and `egovpulse
+// purge` commands.
 package jobs
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -181,98 +181,44 @@ func (s *Scorer) Recompute(ctx context.Context, kinds []survey.PeriodKind, from,
 // computeFunc computes a run's snapshots and fills the run's figures.
 type computeFunc func(ctx context.Context, res *RunResult) (scoring.RecomputeResult, error)
 
-// run executes one job run: lock, skip if already committed, compute,
-// commit the snapshots with the job_runs row.
+// run executes one job run through the Runner: compute once the slot is
+// claimed, then commit the snapshots with the job_runs row.
 func (s *Scorer) run(ctx context.Context, job, key string, lock bool, compute computeFunc) (RunResult, error) {
 	res := RunResult{Job: job, PeriodKey: key}
-	release, skip, err := claimRun(ctx, s.Locker, lock, s.Store, job, key, s.LockWait, s.LockTTL, s.logger())
-	if err != nil || skip != "" {
-		res.Skipped = skip
+	var rec scoring.RecomputeResult
+	var started time.Time
+	out, err := s.runner().Run(ctx, Run{Job: job, Slot: key, NoLock: !lock,
+		Prepare: func(ctx context.Context) error {
+			started = s.now()
+			if s.Counts != nil {
+				if err := s.Counts.Refresh(ctx); err != nil {
+					return fmt.Errorf("service counts: %w", err)
+				}
+			}
+			var err error
+			rec, err = compute(ctx, &res)
+			res.Snapshots = len(rec.Snapshots)
+			return err
+		},
+		Commit: func(_ context.Context, tx *storage.Tx) error {
+			var err error
+			res.Written, err = tx.WriteSnapshots(rec, started)
+			return err
+		},
+		Details: func() any { res.Duration = s.now().Sub(started); return res },
+	})
+	if res.Skipped = out.Skipped; err != nil || res.Skipped != "" {
+		res.Written = 0
 		return res, err
 	}
-	defer release()
-	started := s.now()
-	if s.Counts != nil {
-		if err := s.Counts.Refresh(ctx); err != nil {
-			return res, fmt.Errorf("%s %s: %w", job, key, err)
-		}
-	}
-	rec, err := compute(ctx, &res)
-	if err != nil {
-		return res, fmt.Errorf("%s %s: %w", job, key, err)
-	}
-	res.Snapshots = len(rec.Snapshots)
-	res.Duration = s.now().Sub(started)
-	details, _ := json.Marshal(res)
-	res.Written, err = s.Store.CommitScores(ctx, storage.JobRun{Job: job, PeriodKey: key, StartedAt: started,
-		FinishedAt: s.now(), Status: storage.JobStatusOK, Details: string(details)}, rec)
-	if errors.Is(err, storage.ErrJobDone) {
-		res.Skipped, res.Written = "committed by another run", 0
-		return res, nil
-	}
-	if err != nil {
-		return res, fmt.Errorf("%s %s: %w", job, key, err)
-	}
-	res.Duration = s.now().Sub(started)
 	s.logger().Info("job run", "job", job, "period", key, "touched", res.Touched,
 		"snapshots", res.Snapshots, "written", res.Written, "duration", res.Duration)
 	return res, nil
 }
 
-// runChecker is what claimRun needs of the store.
-type runChecker interface {
-	JobRunExists(ctx context.Context, job, periodKey string) (bool, error)
-}
-
-// claimRun starts a run of job for a period: it takes the job's lock (with
-// lock and a locker; see takeLock) and checks the period has no job_runs row
-// yet. A non-empty skip says why the run does not go ahead; otherwise the
-// caller runs and calls release when done.
-func claimRun(ctx context.Context, locker Locker, lock bool, store runChecker, job, key string, wait, ttl time.Duration, log *slog.Logger) (release func(), skip string, err error) {
-	release = func() {}
-	if lock && locker != nil {
-		unlock, skip := takeLock(ctx, locker, job+":"+key, wait, ttl, log)
-		if skip != "" {
-			return nil, skip, nil
-		}
-		release = unlock
-	}
-	done, err := store.JobRunExists(ctx, job, key)
-	if err != nil || done {
-		release()
-		if err != nil {
-			return nil, "", fmt.Errorf("%s %s: %w", job, key, err)
-		}
-		return nil, "already ran", nil
-	}
-	return release, "", nil
-}
-
-// takeLock takes the lock "job:"+key for ttl (DefaultLockTTL when 0),
-// waiting at most wait (DefaultLockWait when 0). A lock held elsewhere
-// past the wait skips the run; a lock store that fails (Redis down) does
-// not: the run goes on and the job_runs row decides which run commits.
-func takeLock(ctx context.Context, locker Locker, key string, wait, ttl time.Duration, log *slog.Logger) (unlock func(), skip string) {
-	if wait <= 0 {
-		wait = DefaultLockWait
-	}
-	lctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	if ttl <= 0 {
-		ttl = DefaultLockTTL
-	}
-	unlock, err := locker.Lock(lctx, "job:"+key, ttl)
-	switch {
-	case err == nil:
-		return unlock, ""
-	case ctx.Err() != nil:
-		return nil, "cancelled"
-	case errors.Is(err, context.DeadlineExceeded):
-		return nil, "lock held by another run"
-	default:
-		log.Warn("job lock unavailable; relying on job_runs", "key", key, "error", err)
-		return func() {}, ""
-	}
+// runner is the Runner of the score jobs.
+func (s *Scorer) runner() *Runner {
+	return &Runner{Store: s.Store, Locker: s.Locker, Log: s.Log, Now: s.Now, LockTTL: s.LockTTL, LockWait: s.LockWait}
 }
 
 func (s *Scorer) now() time.Time {

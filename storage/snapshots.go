@@ -181,11 +181,25 @@ func (s *Store) LastJobRun(ctx context.Context, job string) (JobRun, error) {
 // started later. In res.Complete periods, stored snapshots that res no
 // longer has are set to "no figure". written counts the rows changed.
 func (s *Store) CommitScores(ctx context.Context, run JobRun, res scoring.RecomputeResult) (written int, err error) {
+	err = s.CommitJobRun(ctx, run, func(tx *Tx) error {
+		written, err = tx.WriteSnapshots(res, utcMilli(run.StartedAt))
+		return err
+	})
+	return written, err
+}
+
+// CommitJobRun inserts the job_runs row of run and runs fn in ONE
+// transaction, so a job's output is committed at most once per job and
+// period: it returns ErrJobDone, running nothing, when the row exists (on
+// MySQL a concurrent insert of the same row waits for the first to end).
+// fn may be nil; what a run did, known only at its end, goes into the
+// row with Tx.SetJobRunDetails.
+func (s *Store) CommitJobRun(ctx context.Context, run JobRun, fn func(tx *Tx) error) error {
 	run.StartedAt, run.FinishedAt = utcMilli(run.StartedAt), utcMilli(run.FinishedAt)
 	if run.Status == "" {
 		run.Status = JobStatusOK
 	}
-	err = s.Tx(ctx, func(tx *Tx) error {
+	return s.Tx(ctx, func(tx *Tx) error {
 		err := tx.db.Create(&run).Error
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return fmt.Errorf("%s %s: %w", run.Job, run.PeriodKey, ErrJobDone)
@@ -193,10 +207,22 @@ func (s *Store) CommitScores(ctx context.Context, run JobRun, res scoring.Recomp
 		if err != nil {
 			return fmt.Errorf("record job run %s %s: %w", run.Job, run.PeriodKey, err)
 		}
-		written, err = tx.writeSnapshots(res, run.StartedAt)
-		return err
+		if fn == nil {
+			return nil
+		}
+		return fn(tx)
 	})
-	return written, err
+}
+
+// SetJobRunDetails replaces the details of the job_runs row of job and
+// period (inside the run's transaction: what the run did, known at its end).
+func (tx *Tx) SetJobRunDetails(job, periodKey, details string) error {
+	err := tx.db.Model(&JobRun{}).Where("job = ? AND period_key = ?", job, periodKey).
+		Updates(map[string]any{"details": details, "finished_at": tx.now()}).Error
+	if err != nil {
+		return fmt.Errorf("job run details %s %s: %w", job, periodKey, err)
+	}
+	return nil
 }
 
 // snapKey identifies a snapshot row.
@@ -209,9 +235,11 @@ func keyOf(r ScoreSnapshot) snapKey {
 	return snapKey{r.IndexName, r.ScopeKind, r.ScopeCode, r.PeriodKind, r.PeriodStart.UnixMilli()}
 }
 
-// writeSnapshots upserts the changed snapshots of res and clears the stale
-// ones of its complete periods; at is the run's start.
-func (tx *Tx) writeSnapshots(res scoring.RecomputeResult, at time.Time) (int, error) {
+// WriteSnapshots upserts the changed snapshots of res and clears the stale
+// ones of its complete periods; at is the run's start. It returns how many
+// rows changed.
+func (tx *Tx) WriteSnapshots(res scoring.RecomputeResult, at time.Time) (int, error) {
+	at = utcMilli(at)
 	stored, err := tx.storedFor(res)
 	if err != nil {
 		return 0, err

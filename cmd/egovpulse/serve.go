@@ -12,6 +12,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/kotasolok/egovpulse/bot"
+	"github.com/kotasolok/egovpulse/bot/outbox"
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/bot/session"
 	"github.com/kotasolok/egovpulse/config"
@@ -31,6 +32,7 @@ type service struct {
 	sender   *sender.Sender
 	bot      *bot.Bot
 	jobs     *jobs.Scheduler
+	outbox   *outbox.Drainer
 	metrics  *metrics.Metrics
 	// ready are the dependencies /readyz checks: the database, and Redis
 	// when REDIS_URL is set.
@@ -108,6 +110,8 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 		// replica) has overtaken is dropped (bot/supersede.go).
 		Superseded: func(ctx context.Context, m sender.Message) bool { return s.bot.Superseded(ctx, m) },
 	})
+	// Every replica drains the outbox: leases keep each row to one drainer.
+	s.outbox = outbox.New(s.store, s.sender, outbox.Options{Log: log.With("component", "outbox"), Metrics: s.metrics})
 	s.bot, err = bot.New(bot.Options{
 		Store: s.store, Sessions: s.sessions, Outbox: s.sender,
 		Registry: reg, Catalog: cat, Location: cfg.Location, Logger: log, Metrics: s.metrics,
@@ -211,6 +215,11 @@ func (s *service) run(ctx context.Context, ln net.Listener) error {
 		}
 	}()
 	s.jobs.Start()
+	outboxDone := make(chan struct{})
+	go func() {
+		defer close(outboxDone)
+		_ = s.outbox.Run(ctx) // ends with ctx; messages on the wire are recorded first
+	}()
 	// The bot's background work (delivered replies, the recovery pass)
 	// outlives the sender's drain, so what it delivers is recorded.
 	botCtx, stopBot := context.WithCancel(context.WithoutCancel(ctx))
@@ -238,6 +247,7 @@ func (s *service) run(ctx context.Context, ln net.Listener) error {
 	if jerr := s.jobs.Shutdown(shutdown); jerr != nil {
 		s.log.Warn("jobs shutdown", "error", jerr)
 	}
+	<-outboxDone // before the sender closes: its in-flight messages are recorded
 	s.sender.Close(shutdown)
 	stopBot()
 	<-botDone

@@ -73,6 +73,9 @@ type Metrics struct {
 	lockWaits  prometheus.Counter
 	jobRuns    *prometheus.CounterVec
 	jobSeconds *prometheus.HistogramVec
+	outDepth   prometheus.Gauge
+	outOldest  prometheus.Gauge
+	outDone    *prometheus.CounterVec
 	// The children of the fixed outcomes, looked up once: the hot path
 	// then costs an atomic add, not a label lookup.
 	byUpdate map[UpdateOutcome]prometheus.Counter
@@ -110,9 +113,16 @@ func New() *Metrics {
 			Name: "job_duration_seconds", Help: "Duration of scheduled job runs, by job and result.",
 			Buckets: []float64{.01, .05, .1, .5, 1, 5, 10, 30, 60, 300, 900}},
 			[]string{"job", "result"}),
+		outDepth: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace,
+			Name: "outbox_depth", Help: "Outbox messages still owed (pending, claimed or being sent), as last seen by this replica's drainer."}),
+		outOldest: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace,
+			Name: "outbox_oldest_age_seconds", Help: "Age of the oldest owed outbox message (0 when none)."}),
+		outDone: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace,
+			Name: "outbox_messages_total", Help: "Outbox messages settled by this replica, by state: sent, blocked, failed, unknown, retry."},
+			[]string{"state"}),
 	}
 	m.reg.MustRegister(m.received, m.updates, m.handle, m.answers, m.sends, m.queue, m.rebuilds, m.lockWaits,
-		m.jobRuns, m.jobSeconds,
+		m.jobRuns, m.jobSeconds, m.outDepth, m.outOldest, m.outDone,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Every outcome is exported from the start, at 0, so a rate over a
 	// series that has not moved yet is 0 rather than missing.
@@ -217,5 +227,22 @@ func (m *Metrics) JobRun(job string, r JobResult, d time.Duration) {
 	if m != nil {
 		m.jobRuns.WithLabelValues(job, string(r)).Inc()
 		m.jobSeconds.WithLabelValues(job, string(r)).Observe(d.Seconds())
+	}
+}
+
+// Outbox records the outbox depth (messages still owed) and the age of
+// the oldest of them.
+func (m *Metrics) Outbox(depth int64, oldest time.Duration) {
+	if m != nil {
+		m.outDepth.Set(float64(depth))
+		m.outOldest.Set(max(oldest, 0).Seconds())
+	}
+}
+
+// OutboxSettled counts one outbox message settled in state (or "retry"
+// when it goes back to wait).
+func (m *Metrics) OutboxSettled(state string) {
+	if m != nil {
+		m.outDone.WithLabelValues(state).Inc()
 	}
 }

@@ -31,6 +31,8 @@ func TestNilMetricsDoNothing(t *testing.T) {
 	m.SessionRebuilt()
 	m.TurnTaken(true)
 	m.JobRun("score_full", metrics.JobOK, time.Second)
+	m.Outbox(3, time.Minute)
+	m.OutboxSettled("sent")
 	if m.Registry() != nil {
 		t.Error("a nil Metrics has a registry")
 	}
