@@ -9,7 +9,7 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// Outbox row states (see migration 0010). Pending, claimed and sending rows
+// Outbox row states (see migration 0009). Pending, claimed and sending rows
 // are still owed; the others are terminal.
 const (
 	OutboxPending = "pending" // waiting for a drainer (from not_before on)
