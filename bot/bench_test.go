@@ -75,10 +75,7 @@ func newBenchRig(b *testing.B, back storagetest.Backend, sessions session.Store)
 // startBenchBot starts the bot and its webhook server, whose handler h wraps.
 func startBenchBot(b *testing.B, endpoint string, back storagetest.Backend, sessions session.Store, reg *survey.Registry, cat *survey.Catalog,
 	wrap func(http.Handler) http.Handler) (*storage.Store, *httptest.Server) {
-	api, err := tgbotapi.NewBotAPIWithClient(botapitest.DefaultToken, endpoint, sender.HTTPClient(30*time.Second))
-	if err != nil {
-		b.Fatal(err)
-	}
+	api := sender.NewClient(botapitest.DefaultToken, endpoint, sender.HTTPClient(30*time.Second))
 	st := back.MustOpen(b)
 	// The production cadence of recording delivered replies.
 	_, bt := startBot(b, api, sender.Options{PerChatRate: rate.Inf, PerChatBurst: 1000, GlobalRate: rate.Inf},

@@ -102,7 +102,8 @@ func newRigWith(t *testing.T, e *env, emu *botapitest.Server, opt func(*bot.Opti
 		}
 		t.Cleanup(emu.Close)
 	}
-	api, err := tgbotapi.NewBotAPIWithClient(emu.Token(), emu.Endpoint(), sender.HTTPClient(30*time.Second))
+	hc := sender.HTTPClient(30 * time.Second)
+	api, err := tgbotapi.NewBotAPIWithClient(emu.Token(), emu.Endpoint(), hc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func newRigWith(t *testing.T, e *env, emu *botapitest.Server, opt func(*bot.Opti
 	if opt != nil {
 		opt(&bo)
 	}
-	snd, b := startBot(t, api, fastSender, bo)
+	snd, b := startBot(t, sender.NewClient(emu.Token(), emu.Endpoint(), hc), fastSender, bo)
 	r := &rig{t: t, e: e, emu: emu, api: api, sender: snd, bot: b}
 	t.Cleanup(func() {
 		if r.stop != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	gomysql "github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
 )
 
@@ -77,10 +78,11 @@ func (s *Store) applyOnConn(ctx context.Context, updateID, chatID int64, fn func
 		}
 		_ = conn.Close()
 	}()
-	tx := &Tx{db: db.Session(&gorm.Session{NewDB: true, SkipDefaultTransaction: true}), s: s}
+	tx := &Tx{db: db.Session(&gorm.Session{NewDB: true, SkipDefaultTransaction: true}), s: s, conn: conn}
 	tx.db.Statement.ConnPool = pinnedConn{conn}
-	err = tx.db.Exec("START TRANSACTION; "+ledgerInsert, updateID, tx.now(), max(chatID, 0), chatID > 0).Error
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
+	// Plain database/sql: GORM would only pass the statement on.
+	_, err = conn.ExecContext(ctx, "START TRANSACTION; "+ledgerInsert, updateID, tx.now(), max(chatID, 0), chatID > 0)
+	if duplicateKey(err) {
 		return fmt.Errorf("update %d: %w", updateID, ErrUpdateSeen)
 	}
 	if err != nil {
@@ -94,6 +96,22 @@ func (s *Store) applyOnConn(ctx context.Context, updateID, chatID int64, fn func
 	}
 	committed = true
 	return nil
+}
+
+// execRows runs a statement on conn and returns the rows it matched.
+func execRows(ctx context.Context, conn *sql.Conn, query string, args ...any) (int64, error) {
+	res, err := conn.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// duplicateKey reports MySQL's duplicate entry error, which GORM would
+// have translated to gorm.ErrDuplicatedKey.
+func duplicateKey(err error) bool {
+	var me *gomysql.MySQLError
+	return errors.As(err, &me) && me.Number == 1062
 }
 
 // endPinned rolls back a pinned connection's transaction, or closes the

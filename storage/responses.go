@@ -160,7 +160,7 @@ func (tx *Tx) SaveChanges(responseID int64, changes []survey.Change, at time.Tim
 	// end of the transaction (as Submit and Abandon do) and stamps it.
 	// Plain SQL, as the ledger insert: the hot path of every answer.
 	res := tx.db.Exec(stampOpen, at, responseID, StatusInProgress)
-	if err := tx.checkOpen(responseID, res); err != nil {
+	if err := tx.checkOpen(responseID, res.RowsAffected, res.Error); err != nil {
 		return err
 	}
 	if len(deletes) > 0 {
@@ -181,13 +181,13 @@ func (tx *Tx) SaveChanges(responseID int64, changes []survey.Change, at time.Tim
 // transaction and stamps it.
 const stampOpen = "UPDATE responses SET updated_at = ? WHERE id = ? AND status = ?"
 
-// checkOpen turns stampOpen's result into the error of a response that is
-// not open (ErrNotFound or ErrResponseClosed).
-func (tx *Tx) checkOpen(responseID int64, res *gorm.DB) error {
-	if res.Error != nil {
-		return fmt.Errorf("save answers: %w", res.Error)
+// checkOpen turns stampOpen's result (rows matched, error) into the error
+// of a response that is not open (ErrNotFound or ErrResponseClosed).
+func (tx *Tx) checkOpen(responseID, rows int64, err error) error {
+	if err != nil {
+		return fmt.Errorf("save answers: %w", err)
 	}
-	if res.RowsAffected > 0 {
+	if rows > 0 {
 		return nil
 	}
 	r, err := tx.Response(responseID)
@@ -217,7 +217,13 @@ func (tx *Tx) saveBatch(responseID int64, deletes []string, upserts []answerRow,
 	}
 	q.WriteString(stampOpen)
 	args = append(args, at, responseID, StatusInProgress)
-	return tx.checkOpen(responseID, tx.db.Exec(q.String(), args...))
+	if tx.conn == nil {
+		res := tx.db.Exec(q.String(), args...)
+		return tx.checkOpen(responseID, res.RowsAffected, res.Error)
+	}
+	// On the pinned connection GORM would only pass the statement on.
+	rows, err := execRows(tx.db.Statement.Context, tx.conn, q.String(), args...)
+	return tx.checkOpen(responseID, rows, err)
 }
 
 // upsertAnswers inserts answers, replacing a question's earlier answer, in

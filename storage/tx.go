@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -14,8 +15,9 @@ import (
 // call on the *Store would take a second connection and, on SQLite, wait
 // for the write lock this transaction holds.
 type Tx struct {
-	db *gorm.DB
-	s  *Store
+	db   *gorm.DB
+	s    *Store
+	conn *sql.Conn // the pinned connection of a pipelined answer, else nil
 }
 
 // Tx runs fn in one transaction: committed when fn returns nil, rolled

@@ -10,8 +10,8 @@ import (
 // would open and close a connection for nearly every call.
 const MaxConnsPerHost = 100
 
-// HTTPClient returns the http.Client for the Bot API client
-// (tgbotapi.NewBotAPIWithClient): requests time out after timeout (the client
+// HTTPClient returns the http.Client for the Bot API clients (NewClient,
+// tgbotapi.NewBotAPIWithClient): requests time out after timeout (the client
 // has no context, see the package comment), and up to MaxConnsPerHost idle
 // connections are kept for reuse.
 func HTTPClient(timeout time.Duration) *http.Client {

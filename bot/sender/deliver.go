@@ -2,7 +2,6 @@ package sender
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
@@ -221,21 +220,17 @@ func (s *Sender) take(ctx context.Context, l *rate.Limiter) (bool, error) {
 	return true, nil
 }
 
-// call makes one request. Only the new message's id is read from the
-// result (a whole Message is many allocations per send); a result that is
-// not a message (true: an answer, some edits) is still a success.
+// call makes one request: through the lean JSON path when the API is a
+// *Client, else through go-telegram-bot-api (see callLib).
 func (s *Sender) call(c tgbotapi.Chattable) (Result, error) {
-	resp, err := s.api.Request(c)
-	if err != nil {
-		return Result{}, err
+	var id int
+	var err error
+	if lc, ok := s.api.(*Client); ok {
+		id, err = lc.send(c)
+	} else {
+		id, err = callLib(s.api, c)
 	}
-	var msg struct {
-		MessageID int `json:"message_id"`
-	}
-	if resp != nil && len(resp.Result) > 0 && resp.Result[0] == '{' {
-		_ = json.Unmarshal(resp.Result, &msg)
-	}
-	return Result{MessageID: msg.MessageID}, nil
+	return Result{MessageID: id}, err
 }
 
 // followMigration rewrites a message for a chat that became a supergroup.

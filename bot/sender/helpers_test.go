@@ -23,10 +23,11 @@ var tokenRe = regexp.MustCompile(`\d+:[A-Za-z0-9_-]{30,}`)
 // buffer that collects the sender's logs; with a fake clock, the emulator
 // and the env's senders share it.
 type env struct {
-	emu   *botapitest.Server
-	api   *tgbotapi.BotAPI
-	logs  *testkit.SyncBuffer
-	clock *fakeClock // nil: real time
+	emu    *botapitest.Server
+	api    *tgbotapi.BotAPI
+	client *sender.Client // the senders' lean client, same token and http.Client
+	logs   *testkit.SyncBuffer
+	clock  *fakeClock // nil: real time
 }
 
 // newEnv starts an emulator and connects the client with an HTTP timeout.
@@ -53,11 +54,13 @@ func startEnv(tb testing.TB, timeout time.Duration, clock *fakeClock) *env {
 		tb.Fatalf("emulator Listen: %v", err)
 	}
 	tb.Cleanup(emu.Close)
-	api, err := tgbotapi.NewBotAPIWithClient(emu.Token(), emu.Endpoint(), &http.Client{Timeout: timeout})
+	hc := &http.Client{Timeout: timeout}
+	api, err := tgbotapi.NewBotAPIWithClient(emu.Token(), emu.Endpoint(), hc)
 	if err != nil {
 		tb.Fatalf("client: %v", err)
 	}
-	return &env{emu: emu, api: api, logs: &testkit.SyncBuffer{}, clock: clock}
+	client := sender.NewClient(emu.Token(), emu.Endpoint(), hc)
+	return &env{emu: emu, api: api, client: client, logs: &testkit.SyncBuffer{}, clock: clock}
 }
 
 // sender builds a Sender on the env's client (and clock); it is closed at
@@ -70,7 +73,7 @@ func (e *env) sender(tb testing.TB, opts sender.Options) *sender.Sender {
 	if e.clock != nil && opts.Now == nil && opts.Sleep == nil {
 		opts.Now, opts.Sleep = e.clock.Now, e.clock.Sleep
 	}
-	s := sender.New(e.api, opts)
+	s := sender.New(e.client, opts)
 	tb.Cleanup(func() { _ = s.Close(context.Background()) })
 	if e.clock != nil {
 		tb.Cleanup(e.clock.release) // runs first: a held sleeper would stall Close

@@ -26,8 +26,15 @@ func RedactTokens(s string) string {
 // then the client's own token, then anything shaped like a token.
 func redactor(api API, custom func(string) string) func(string) string {
 	token := ""
-	if b, ok := api.(*tgbotapi.BotAPI); ok && b != nil {
-		token = b.Token
+	switch c := api.(type) {
+	case *tgbotapi.BotAPI:
+		if c != nil {
+			token = c.Token
+		}
+	case *Client:
+		if c != nil {
+			token = c.Token
+		}
 	}
 	return func(s string) string {
 		if custom != nil {

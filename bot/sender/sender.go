@@ -47,8 +47,8 @@ import (
 	"github.com/kotasolok/egovpulse/internal/metrics"
 )
 
-// API is the part of the Telegram client the sender uses. *tgbotapi.BotAPI
-// satisfies it.
+// API is the part of the Telegram client the sender uses: a *Client (texts,
+// edits and answers as lean JSON requests) or a *tgbotapi.BotAPI.
 type API interface {
 	Request(c tgbotapi.Chattable) (*tgbotapi.APIResponse, error)
 }

@@ -87,12 +87,15 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 	if cfg.TelegramToken == "" {
 		return nil, errors.New("TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKEN_FILE) is required: the token @BotFather gave the bot")
 	}
-	s.api, err = tgbotapi.NewBotAPIWithClient(cfg.TelegramToken, cfg.TelegramAPIEndpoint, sender.HTTPClient(70*time.Second))
+	hc := sender.HTTPClient(70 * time.Second)
+	s.api, err = tgbotapi.NewBotAPIWithClient(cfg.TelegramToken, cfg.TelegramAPIEndpoint, hc)
 	if err != nil {
 		return nil, fmt.Errorf("connect to the Bot API: %s", cfg.Redact(err.Error()))
 	}
 	rememberBotUsername(ctx, s.store, s.api.Self.UserName, log)
-	s.sender = sender.New(s.api, sender.Options{
+	// Replies go out as JSON through the sender's lean client (same token,
+	// endpoint and connections); polling and menus use s.api.
+	s.sender = sender.New(sender.NewClient(cfg.TelegramToken, cfg.TelegramAPIEndpoint, hc), sender.Options{
 		PerChatRate: pace.PerChatRate, PerChatBurst: pace.PerChatBurst, GlobalRate: pace.GlobalRate,
 		Logger:  log,
 		Redact:  cfg.Redact,
