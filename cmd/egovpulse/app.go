@@ -122,3 +122,17 @@ func runValidate(_ context.Context, env *environment, args []string) error {
 	fmt.Fprintf(env.stdout, "ok: %d file(s) valid\n", len(args))
 	return nil
 }
+
+// openWithDefinitions loads the surveys and the catalog, then opens the
+// store: what a maintenance command needs. The caller closes the store.
+func openWithDefinitions(ctx context.Context, cfg *config.Config, log *slog.Logger) (*survey.Registry, *survey.Catalog, *storage.Store, error) {
+	reg, cat, err := loadDefinitions(cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return reg, cat, st, nil
+}

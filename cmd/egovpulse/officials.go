@@ -59,12 +59,7 @@ func withCatalog(ctx context.Context, env *environment, fn func(cfg *config.Conf
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, env.stderr)
-	_, cat, err := loadDefinitions(cfg)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg, log)
+	_, cat, st, err := openWithDefinitions(ctx, cfg, newLogger(cfg, env.stderr))
 	if err != nil {
 		return err
 	}

@@ -72,11 +72,7 @@ func runScore(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	log := newLogger(cfg, env.stderr)
-	reg, cat, err := loadDefinitions(cfg)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg, log)
+	reg, cat, st, err := openWithDefinitions(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
