@@ -140,6 +140,12 @@ func answerLabel(q *Question, a Answer, lang string) string {
 	if a.Skipped {
 		return msg(lang, msgSkipped)
 	}
+	if q.Type == TypeDate {
+		// Shown as residents write dates (27-11-2026), stored as ISO.
+		if t, err := time.Parse(dateLayout, a.Value); err == nil {
+			return t.Format("02-01-2006")
+		}
+	}
 	if !isChoiceType(q.Type) {
 		return a.Value
 	}
