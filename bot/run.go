@@ -267,13 +267,33 @@ func (t *turn) addLead(s string) {
 }
 
 // position is the 1-based place of question q in the respondent's path:
-// where it stands in the history, or next after it.
+// where it stands in the history, or next after it. A remembered profile
+// confirmed with one tap is one place, as the engine's total counts it.
 func (t *turn) position(q string) int {
-	h := t.st.Run.Survey.History
-	if i := slices.Index(h, q); i >= 0 {
-		return i + 1
+	ss := &t.st.Run.Survey
+	var remember []string
+	if ss.Kept {
+		if def, err := t.runDef(); err == nil {
+			remember = def.Remember
+		}
 	}
-	return len(h) + 1
+	pos, folded := 0, false
+	for _, name := range ss.History {
+		if slices.Contains(remember, name) {
+			if folded {
+				if name == q {
+					return pos
+				}
+				continue
+			}
+			folded = true
+		}
+		pos++
+		if name == q {
+			return pos
+		}
+	}
+	return pos + 1
 }
 
 // showCurrent shows the question (or review card) the survey waits for.

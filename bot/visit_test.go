@@ -216,12 +216,36 @@ func TestResidentVisitPaths(t *testing.T) {
 
 		checkMessages(t, a.u, 2)
 		checkMessages(t, b.u, 1)
+		progressStepsByOne(t, a.u)
+		progressStepsByOne(t, b.u)
 		onePerInput(t, a.u, a.inputs+a2.inputs)
 		onePerInput(t, b.u, b.inputs)
 		checkStoredVisit(t, e, a.u.ID(), b.u.ID())
 		waitAllAnswered(t, r.emu)
 	})
 }
+
+// progressStepsByOne checks that the "(k/n)" counts of a user's questions
+// go up one at a time within each visit (a visit starts again at 1): the
+// remembered profile, confirmed with one tap, is one step, not five.
+func progressStepsByOne(t *testing.T, u *botapitest.User) {
+	t.Helper()
+	prev := 0
+	for _, m := range u.Messages() {
+		found := progressRE.FindStringSubmatch(m.Text)
+		if found == nil {
+			continue
+		}
+		k, _ := strconv.Atoi(found[1])
+		if k != 1 && k != prev+1 {
+			t.Errorf("progress went from %d to %s/%s: %q", prev, found[1], found[2], m.Text)
+		}
+		prev = k
+	}
+}
+
+// progressRE finds the "(k/n)" that opens a question's line.
+var progressRE = regexp.MustCompile(`(?m)^\((\d+)/(\d+)\) `)
 
 // onePerInput checks that each input got one new message and no edit: the
 // chat's pacing (one message a second after a burst) then holds a fast

@@ -133,8 +133,27 @@ func (k *step) calcValue(q *Question) (Answer, bool) {
 // on an answer to come is counted, so the total only ever shrinks.
 func progress(s *Survey, st State) (answered, total int) {
 	open := map[string]bool{} // may still get an answer
+	// A profile offered or confirmed with one tap counts as one step.
+	folded, kept := len(st.Known) > 0, st.Kept
+	if kept {
+		folded = !slices.ContainsFunc(s.Remember, func(n string) bool {
+			_, has := st.Answers[n]
+			return !has && slices.Contains(st.History, n)
+		})
+	}
+	foldedSeen := false
 	for _, q := range s.Questions {
 		_, has := st.Answers[q.Name]
+		if folded && slices.Contains(s.Remember, q.Name) {
+			if !foldedSeen {
+				foldedSeen = true
+				total++
+				if kept {
+					answered++
+				}
+			}
+			continue
+		}
 		maybe := !slices.Contains(st.Unasked, q.Name) && mayApply(q, st, open)
 		if !has && maybe && q.Type != TypeHidden {
 			open[q.Name] = true
@@ -187,7 +206,7 @@ func (k *step) confirmPrompt(qi int) Prompt {
 // keep accepts the remembered profile as it is.
 func (k *step) keep() {
 	known, last := k.st.Known, -1
-	k.st.Known = nil
+	k.st.Known, k.st.Kept = nil, true
 	for _, name := range k.s.Remember {
 		a, ok := known[name]
 		q := k.s.Question(name)

@@ -60,6 +60,9 @@ type State struct {
 	// Known holds remembered answers (the profile) offered for confirmation
 	// with one tap; cleared once confirmed or declined.
 	Known map[string]Answer `json:"known,omitempty"`
+	// Kept says the remembered profile was confirmed with one tap: the
+	// progress count then shows the profile as the one step it was.
+	Kept bool `json:"kept,omitempty"`
 	// Today is the respondent's date (YYYY-MM-DD), set by the adapter: the
 	// "today" and "yesterday" buttons of date questions, and no date after it.
 	Today string `json:"today,omitempty"`
