@@ -40,6 +40,7 @@ func commands() []command {
 		{"counts", "load the people served per service and period (N of the IKM sample check, digital take-up): counts import FILE.csv [--skip-invalid]", runCounts},
 		{"migrate", "apply pending database migrations", runMigrate},
 		{"officials", "the officials' roster: officials import FILE.csv [--skip-invalid] | list [--opd CODE] | invite --opd CODE [--csv FILE] | revoke ID", runOfficials},
+		{"followups", "follow-up items for services whose lowest unsur is in band C or D: followups list [--opd CODE] [--open] | set ID [--owner] [--action] [--due] [--status] | open", runFollowUps},
 		{"purge", "delete processed update ids older than 8 days now (the daily job's function)", runPurge},
 		{"validate", "check survey and catalog files: validate [files…] (none: the configured ones)", runValidate},
 		{"version", "print the version", runVersion},

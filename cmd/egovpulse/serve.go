@@ -84,6 +84,11 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 	if err := s.jobs.AddPurge(purger, cfg.PurgeSchedule); err != nil {
 		return nil, fmt.Errorf("PURGE_SCHEDULE: %w", err)
 	}
+	followUps := &jobs.FollowUps{Store: s.store, Catalog: cat, Location: cfg.Location}
+	runner := &jobs.Runner{Store: s.store, Locker: s.sessions, Log: log.With("component", "jobs")}
+	if err := s.jobs.AddJob(runner, jobs.JobFollowUps, jobs.DefaultFollowUpSpec, followUps.Run); err != nil {
+		return nil, fmt.Errorf("follow-up job: %w", err)
+	}
 	if cfg.TelegramToken == "" {
 		return nil, errors.New("TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKEN_FILE) is required: the token @BotFather gave the bot")
 	}

@@ -1,0 +1,145 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kotasolok/egovpulse/scoring"
+	"github.com/kotasolok/egovpulse/storage"
+	"github.com/kotasolok/egovpulse/survey"
+)
+
+// JobFollowUps is the job that opens follow-up items, as recorded in
+// job_runs; its slot is the quarter the items are for.
+const JobFollowUps = "follow-ups"
+
+// DefaultFollowUpSpec runs the follow-up job daily at 04:15 in the
+// scheduler's time zone, after the nightly recompute: the first run in a
+// new quarter opens the items of the quarter that ended, once.
+const DefaultFollowUpSpec = "15 4 * * *"
+
+// FollowUps opens follow-up items (INDICATORS.md §5): for the quarter
+// before now's, every service whose lowest unsur is in band C or D gets
+// one item, from the stored service snapshots of the IKM.
+type FollowUps struct {
+	Store    *storage.Store
+	Catalog  *survey.Catalog
+	Location *time.Location
+}
+
+// Run is the job's run for now: the quarter that ended before now.
+func (f *FollowUps) Run(now time.Time) Run {
+	q := survey.PeriodOf(survey.PeriodQuarter, now, f.Location).Prev()
+	var items []storage.FollowUp
+	added := 0
+	return Run{
+		Job: JobFollowUps, Slot: q.Key(),
+		Prepare: func(ctx context.Context) error {
+			var err error
+			items, err = f.needs(ctx, q)
+			return err
+		},
+		Commit: func(_ context.Context, tx *storage.Tx) error {
+			var err error
+			added, err = tx.AddFollowUps(items)
+			return err
+		},
+		Details: func() any { return map[string]int{"needed": len(items), "added": added} },
+	}
+}
+
+// needs reads the quarter's service snapshots and picks the services
+// that need a follow-up.
+func (f *FollowUps) needs(ctx context.Context, q survey.Period) ([]storage.FollowUp, error) {
+	rows, err := f.Store.Snapshots(ctx, scoring.IndexIKM, q)
+	if err != nil {
+		return nil, err
+	}
+	snaps := make([]scoring.Snapshot, 0, len(rows))
+	for _, r := range rows {
+		s, err := r.Snapshot(f.Location)
+		if err != nil {
+			return nil, fmt.Errorf("follow-ups %s: %w", q.Key(), err)
+		}
+		snaps = append(snaps, s)
+	}
+	var out []storage.FollowUp
+	for _, n := range scoring.FollowUpsDue(snaps) {
+		out = append(out, storage.FollowUp{ServiceCode: n.Service, OPDCode: f.opdOf(n.Service), PeriodKey: q.Key(),
+			Element: n.Element, Score: n.Score, Mutu: string(n.Mutu)})
+	}
+	return out, nil
+}
+
+// opdOf returns the OPD a service belongs to ("" when the catalog no
+// longer lists it).
+func (f *FollowUps) opdOf(service string) string {
+	if f.Catalog == nil {
+		return ""
+	}
+	for _, o := range f.Catalog.OPDs {
+		for _, s := range o.Services {
+			if s.Code == service {
+				return o.Code
+			}
+		}
+	}
+	return ""
+}
+
+// NextFigure is an item's unsur in the quarter after the item's (so far):
+// what the follow-up changed. Valid false when that quarter has no figure
+// for the service yet or fewer than 5 respondents.
+type NextFigure struct {
+	Period survey.Period
+	Valid  bool
+	Score  float64 // NRR × 25
+	Mutu   scoring.Mutu
+	N      int
+}
+
+// NextFigures returns, by item id, the figure of each item's unsur in the
+// quarter after the item's, from the stored service snapshots.
+func (f *FollowUps) NextFigures(ctx context.Context, items []storage.FollowUp) (map[int64]NextFigure, error) {
+	out := make(map[int64]NextFigure, len(items))
+	byPeriod := map[string]map[string]scoring.Snapshot{}
+	for _, it := range items {
+		q, err := survey.ParsePeriodKey(it.PeriodKey, f.Location)
+		if err != nil {
+			return nil, fmt.Errorf("follow-up %d: %w", it.ID, err)
+		}
+		next := q.Next()
+		snaps, ok := byPeriod[next.Key()]
+		if !ok {
+			rows, err := f.Store.Snapshots(ctx, scoring.IndexIKM, next)
+			if err != nil {
+				return nil, err
+			}
+			snaps = map[string]scoring.Snapshot{}
+			for _, r := range rows {
+				if r.ScopeKind != string(scoring.ScopeService) {
+					continue
+				}
+				s, err := r.Snapshot(f.Location)
+				if err != nil {
+					return nil, fmt.Errorf("follow-ups %s: %w", next.Key(), err)
+				}
+				snaps[r.ScopeCode] = s
+			}
+			byPeriod[next.Key()] = snaps
+		}
+		fig := NextFigure{Period: next}
+		if s, ok := snaps[it.ServiceCode]; ok && s.N >= scoring.MinReportN {
+			fig.N = s.N
+			for _, e := range s.Details.Elements {
+				if e.Key == it.Element && e.Count > 0 {
+					fig.Valid, fig.Score = true, 25*e.Sum/float64(e.Count)
+					fig.Mutu = scoring.MutuOf(fig.Score)
+				}
+			}
+		}
+		out[it.ID] = fig
+	}
+	return out, nil
+}
