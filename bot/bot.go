@@ -52,6 +52,10 @@ type Options struct {
 	Logger   *slog.Logger
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
+	// SampleSeed seeds a respondent's planned-missingness draw for a
+	// service (random by default). The demo derives it from the user and
+	// the service, so that a run with the same --seed repeats.
+	SampleSeed func(userID int64, service string) uint64
 	// Visit lists the surveys a resident answers for one service visit, in
 	// order (default: skm alone, which holds the whole visit).
 	Visit []string

@@ -30,6 +30,14 @@ func runStages() map[stage]stageDef {
 	}
 }
 
+// sampleSeed seeds the planned-missingness draw of a response.
+func (t *turn) sampleSeed(service string) uint64 {
+	if t.b.opt.SampleSeed != nil {
+		return t.b.opt.SampleSeed(t.userID(), service)
+	}
+	return rand.Uint64()
+}
+
 // startSurvey opens (or reopens) the response for one survey of the run.
 func (t *turn) startSurvey(id string) error {
 	def, err := t.b.opt.Registry.Latest(id)
@@ -39,7 +47,7 @@ func (t *turn) startSurvey(id string) error {
 	now, run := t.now(), t.st.Run
 	r, err := t.tx.StartResponse(storage.NewResponse{
 		RespondentKey: t.st.Key, SurveyID: def.ID, SurveyVersion: def.Version, Audience: string(def.Audience),
-		ServiceCode: run.Service, OPDCode: run.OPD, PlannedMissing: strings.Join(survey.DrawSample(def, rand.Uint64()), " "),
+		ServiceCode: run.Service, OPDCode: run.OPD, PlannedMissing: strings.Join(survey.DrawSample(def, t.sampleSeed(run.Service)), " "),
 		PeriodKey: survey.PeriodOf(def.Period, now, t.b.opt.Location).Key(), At: now,
 	})
 	if err != nil {

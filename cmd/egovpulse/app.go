@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/kotasolok/egovpulse/config"
 	"github.com/kotasolok/egovpulse/storage"
@@ -39,7 +40,13 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 // by itself, so a newcomer's first command works; on MySQL it refuses an
 // outdated schema and says to run `egovpulse migrate`.
 func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*storage.Store, error) {
+	return openStoreAt(ctx, cfg, log, time.Now)
+}
+
+// openStoreAt is openStore with the store's clock (the demo's simulated weeks).
+func openStoreAt(ctx context.Context, cfg *config.Config, log *slog.Logger, now func() time.Time) (*storage.Store, error) {
 	st, err := storage.Open(ctx, cfg.Database.Driver, cfg.Database.DSN, storage.Options{
+		Now:         now,
 		Logger:      log,
 		AutoMigrate: cfg.Database.Embedded(),
 	})

@@ -83,7 +83,7 @@ func chat(ctx context.Context, env *environment, args []string, emu *botapitest.
 	defer closeLog()
 	// Nothing reaches Telegram: replies are not paced, so each typed line
 	// is answered at once.
-	svc, err := newServiceWith(ctx, cfg, log, sender.Options{PerChatRate: rate.Inf, GlobalRate: rate.Inf})
+	svc, err := newServiceWith(ctx, cfg, log, serviceOptions{pace: sender.Options{PerChatRate: rate.Inf, GlobalRate: rate.Inf}})
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,11 @@ type service struct {
 	jobs     *jobs.Scheduler
 	outbox   *outbox.Drainer
 	metrics  *metrics.Metrics
+	// now is the service's clock: time.Now, or the demo's simulated weeks.
+	now func() time.Time
+	// manualJobs leaves the scheduler stopped: the demo runs the jobs itself,
+	// at its simulated times.
+	manualJobs bool
 	// ready are the dependencies /readyz checks: the database, and Redis
 	// when REDIS_URL is set.
 	ready   []readiness
@@ -48,13 +53,28 @@ type readiness struct {
 
 // newService wires a service from the configuration.
 func newService(ctx context.Context, cfg *config.Config, log *slog.Logger) (svc *service, err error) {
-	return newServiceWith(ctx, cfg, log, sender.Options{})
+	return newServiceWith(ctx, cfg, log, serviceOptions{})
 }
 
-// newServiceWith is newService with the sender's rates set by pace (zero
-// fields: the defaults that Telegram's limits call for).
-func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, pace sender.Options) (svc *service, err error) {
-	s := &service{cfg: cfg, log: log, metrics: metrics.New()}
+// serviceOptions adjust a service for the local modes (chat, demo).
+type serviceOptions struct {
+	// pace sets the sender's rates (zero fields: the defaults that
+	// Telegram's limits call for).
+	pace sender.Options
+	// now is the clock of the whole service (time.Now when nil): the
+	// demo's simulated weeks.
+	now func() time.Time
+	// sampleSeed is bot.Options.SampleSeed.
+	sampleSeed func(userID int64, service string) uint64
+}
+
+// newServiceWith is newService adjusted by opt.
+func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, opt serviceOptions) (svc *service, err error) {
+	pace := opt.pace
+	s := &service{cfg: cfg, log: log, metrics: metrics.New(), now: opt.now}
+	if s.now == nil {
+		s.now = time.Now
+	}
 	defer func() {
 		if err != nil {
 			s.close()
@@ -64,7 +84,7 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 	if err != nil {
 		return nil, err
 	}
-	if s.store, err = openStore(ctx, cfg, log); err != nil {
+	if s.store, err = openStoreAt(ctx, cfg, log, s.now); err != nil {
 		return nil, err
 	}
 	s.closers = append(s.closers, func() { s.store.Close() })
@@ -107,7 +127,7 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 		Metrics: s.metrics,
 		OnBlocked: func(chatID int64) {
 			// A chat that never consented has no respondent to mark.
-			err := s.store.MarkBlocked(context.Background(), chatID, time.Now())
+			err := s.store.MarkBlocked(context.Background(), chatID, s.now())
 			if err != nil && !errors.Is(err, storage.ErrNotFound) {
 				log.Warn("mark blocked", "chat_id", chatID, "error", err)
 			}
@@ -122,7 +142,7 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 	s.outbox = outbox.New(s.store, s.sender, outbox.Options{Log: log.With("component", "outbox"), Metrics: s.metrics})
 	s.bot, err = bot.New(bot.Options{
 		Store: s.store, Sessions: s.sessions, Outbox: s.sender,
-		Registry: reg, Catalog: cat, Location: cfg.Location, Logger: log, Metrics: s.metrics,
+		Registry: reg, Catalog: cat, Location: cfg.Location, Logger: log, Metrics: s.metrics, Now: s.now, SampleSeed: opt.sampleSeed,
 		Roles: bot.StaticRoles{Superadmins: cfg.AdminTelegramIDs},
 	})
 	return s, err
@@ -134,7 +154,7 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 func (s *service) openSessions(ctx context.Context) error {
 	if s.cfg.RedisURL == "" {
 		s.log.Info("session store: in-process (REDIS_URL is empty); run one process only")
-		s.sessions = session.NewMemory(time.Now)
+		s.sessions = session.NewMemory(s.now)
 		return nil
 	}
 	client, err := session.OpenRedis(s.cfg.RedisURL)
@@ -222,7 +242,9 @@ func (s *service) run(ctx context.Context, ln net.Listener) error {
 			}
 		}
 	}()
-	s.jobs.Start()
+	if !s.manualJobs {
+		s.jobs.Start()
+	}
 	outboxDone := make(chan struct{})
 	go func() {
 		defer close(outboxDone)

@@ -1,0 +1,257 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/kotasolok/egovpulse/bot/botapitest"
+	"github.com/kotasolok/egovpulse/bot/sender"
+	"github.com/kotasolok/egovpulse/config"
+	"github.com/kotasolok/egovpulse/jobs"
+	"github.com/kotasolok/egovpulse/storage"
+	"github.com/kotasolok/egovpulse/survey"
+)
+
+// Telegram user ids of the demo's people: the Diskominfo admin, and the
+// residents from demoResidentBase on (far from chat's 700001).
+const (
+	demoAdminID      = 700009
+	demoResidentBase = 880_000_000
+	// demoSettingResidents remembers how many resident ids the last demo
+	// used, so a rerun removes them all before simulating afresh.
+	demoSettingResidents = "demo_residents"
+	// demoParallel is how many residents talk to the bot at once.
+	demoParallel = 8
+)
+
+// demoFlags are the arguments of `egovpulse demo`.
+type demoFlags struct {
+	seed      uint64
+	weeks     int
+	residents int
+	out       string
+}
+
+func parseDemoFlags(args []string) (demoFlags, error) {
+	f := demoFlags{}
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Uint64Var(&f.seed, "seed", 1, "random seed: the same seed simulates the same people and answers")
+	fs.IntVar(&f.weeks, "weeks", 6, "weeks to simulate, ending today")
+	fs.IntVar(&f.residents, "residents", 300, "residents to simulate")
+	fs.StringVar(&f.out, "out", "demo-output", "folder for the summary, the chart and the log")
+	usage := "usage: demo [--seed N] [--weeks N] [--residents N] [--out DIR]"
+	if err := fs.Parse(args); err != nil {
+		return f, usageError(err.Error() + "; " + usage)
+	}
+	switch {
+	case fs.NArg() > 0:
+		return f, usageError(usage)
+	case f.weeks < 1 || f.weeks > 26:
+		return f, usageError(fmt.Sprintf("--weeks %d: want 1 to 26", f.weeks))
+	case f.residents < 10 || f.residents > 5000:
+		return f, usageError(fmt.Sprintf("--residents %d: want 10 to 5000", f.residents))
+	}
+	return f, nil
+}
+
+// demoClock is the simulated time the whole demo service runs on.
+type demoClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *demoClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *demoClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// demo is one run of `egovpulse demo`.
+type demo struct {
+	f     demoFlags
+	env   *environment
+	cfg   *config.Config
+	clock *demoClock
+	emu   *botapitest.Server
+	svc   *service
+	reg   *survey.Registry
+	cat   *survey.Catalog
+	rng   *rand.Rand
+	bar   *progress
+	wrote []string
+}
+
+func runDemo(ctx context.Context, env *environment, args []string) error {
+	f, err := parseDemoFlags(args)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	d := &demo{f: f, env: env, cfg: cfg, clock: &demoClock{t: time.Now()}, rng: rand.New(rand.NewPCG(f.seed, 0x5eed))}
+	d.reg, d.cat, err = loadDefinitions(cfg)
+	if err != nil {
+		return err
+	}
+	stop, err := d.start(ctx)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	fmt.Fprintf(env.stderr, "egovpulse demo: %d residents over %d weeks, seed %d (database: %s)\n", f.residents, f.weeks, f.seed, cfg.Database)
+	if err := d.forgetEarlierRun(ctx); err != nil {
+		return err
+	}
+	if err := d.simulateResidents(ctx); err != nil {
+		return err
+	}
+	return d.report(ctx)
+}
+
+// start runs the emulator and the service (bot, sender, outbox) on the
+// simulated clock; the scheduler stays off: the demo runs the jobs.
+func (d *demo) start(ctx context.Context) (stop func(), err error) {
+	d.emu = botapitest.New(botapitest.Options{Now: d.clock.Now})
+	if _, err := d.emu.Listen("127.0.0.1:0"); err != nil {
+		return nil, fmt.Errorf("start the Bot API emulator: %w", err)
+	}
+	cfg := d.cfg
+	cfg.TelegramToken, cfg.TelegramAPIEndpoint = d.emu.Token(), d.emu.Endpoint()
+	cfg.TelegramMode, cfg.RedisURL = config.ModePolling, ""
+	cfg.AdminTelegramIDs = append(cfg.AdminTelegramIDs, demoAdminID)
+	logPath := filepath.Join(d.f.out, "demo.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		d.emu.Close()
+		return nil, fmt.Errorf("--out: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	svc, err := newServiceWith(ctx, cfg, log, serviceOptions{
+		pace: sender.Options{PerChatRate: rate.Inf, GlobalRate: rate.Inf}, now: d.clock.Now,
+		sampleSeed: func(userID int64, service string) uint64 {
+			h := fnv.New64a()
+			fmt.Fprintf(h, "%d/%d/%s", d.f.seed, userID, service)
+			return h.Sum64()
+		},
+	})
+	if err != nil {
+		logFile.Close()
+		d.emu.Close()
+		return nil, err
+	}
+	svc.manualJobs = true
+	if err := continueUpdateIDs(ctx, svc, d.emu); err != nil {
+		svc.close()
+		logFile.Close()
+		d.emu.Close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		svc.close()
+		logFile.Close()
+		d.emu.Close()
+		return nil, err
+	}
+	d.svc = svc
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- svc.run(runCtx, ln) }()
+	d.wrote = append(d.wrote, logPath)
+	return func() {
+		cancel()
+		<-done
+		logFile.Close()
+		d.emu.Close()
+	}, nil
+}
+
+// forgetEarlierRun deletes the residents an earlier demo simulated (as a
+// data-subject deletion would), so a rerun with the same seed tells the
+// same story; anything else in the database stays.
+func (d *demo) forgetEarlierRun(ctx context.Context) error {
+	st := d.svc.store
+	prev, err := st.BotSetting(ctx, demoSettingResidents)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	n, _ := strconv.Atoi(prev)
+	for i := range n {
+		key, err := st.RespondentKey(ctx, int64(demoResidentBase+i))
+		if errors.Is(err, storage.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := st.DeleteRespondent(ctx, key); err != nil {
+			return fmt.Errorf("remove the earlier demo's resident %d: %w", i, err)
+		}
+	}
+	return st.SetBotSetting(ctx, demoSettingResidents, strconv.Itoa(d.f.residents))
+}
+
+// report recomputes every index as of now and writes the outputs.
+func (d *demo) report(ctx context.Context) error {
+	now := time.Now()
+	d.clock.Set(now)
+	scorer := jobs.NewScorer(d.svc.store, d.reg, d.cat, d.cfg.Location, nil, slog.New(slog.DiscardHandler))
+	scorer.Now = d.clock.Now
+	res, err := scorer.Recompute(ctx, jobs.AllKinds(), time.Time{}, now)
+	if err != nil {
+		return fmt.Errorf("recompute: %w", err)
+	}
+	p := survey.PeriodOf(survey.PeriodQuarter, now, d.cfg.Location)
+	rows, err := d.svc.store.PeriodSnapshots(ctx, p)
+	if err != nil {
+		return err
+	}
+	rep, err := buildScoreReport(rows, d.cat, p, res, survey.LangID)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(d.f.out, "skor.txt")
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := printScoreReport(io.MultiWriter(d.env.stdout, out), rep, survey.LangID); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	d.wrote = append(d.wrote, path)
+	fmt.Fprintln(d.env.stderr, "\nwrote:")
+	for _, w := range d.wrote {
+		fmt.Fprintln(d.env.stderr, "  "+w)
+	}
+	return nil
+}
