@@ -69,6 +69,14 @@ type Config struct {
 	// daily purge of processed update ids older than 8 days; empty takes
 	// the default (03:30 daily).
 	PurgeSchedule string // PURGE_SCHEDULE
+
+	// WeeklyChats receive the weekly summary push: private chats of admins
+	// or a group (negative ids); empty: the superadmins of
+	// ADMIN_TELEGRAM_IDS. WeeklySchedule is the push's cron spec (in
+	// TIMEZONE; empty: Monday 08:00) and WeeklyLang its language.
+	WeeklyChats    []int64 // WEEKLY_SUMMARY_CHATS
+	WeeklySchedule string  // WEEKLY_SUMMARY_SCHEDULE
+	WeeklyLang     string  // WEEKLY_SUMMARY_LANG: id or en
 }
 
 // Database is a parsed DATABASE_URL.
@@ -110,11 +118,17 @@ func Load(getenv Getenv, readFile func(string) ([]byte, error)) (*Config, error)
 		ScoreSchedule:       l.str("SCORE_SCHEDULE", ""),
 		ScoreFullSchedule:   l.str("SCORE_FULL_SCHEDULE", ""),
 		PurgeSchedule:       l.str("PURGE_SCHEDULE", ""),
+		WeeklySchedule:      l.str("WEEKLY_SUMMARY_SCHEDULE", ""),
+		WeeklyLang:          strings.ToLower(l.str("WEEKLY_SUMMARY_LANG", "id")),
 	}
 	c.TelegramToken = l.secret("TELEGRAM_BOT_TOKEN")
 	c.WebhookSecret = l.secret("WEBHOOK_SECRET")
 	c.Database = l.database()
 	c.AdminTelegramIDs = l.ids("ADMIN_TELEGRAM_IDS")
+	c.WeeklyChats = l.chats("WEEKLY_SUMMARY_CHATS")
+	if c.WeeklyLang != "id" && c.WeeklyLang != "en" {
+		l.fail("WEEKLY_SUMMARY_LANG", "unknown language %q (want id or en)", c.WeeklyLang)
+	}
 	c.Location = l.location()
 	c.LogLevel = l.level()
 	l.check(c)
@@ -230,6 +244,24 @@ func (l *loader) ids(name string) []int64 {
 		id, err := strconv.ParseInt(f, 10, 64)
 		if err != nil || id <= 0 {
 			l.fail(name, "%q is not a numeric Telegram user id (want comma-separated numbers like 12345,67890)", f)
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+// chats reads comma-separated Telegram chat ids: users (positive) or
+// groups (negative).
+func (l *loader) chats(name string) []int64 {
+	var out []int64
+	for _, f := range strings.Split(l.getenv(name), ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id == 0 {
+			l.fail(name, "%q is not a Telegram chat id (want comma-separated numbers: a user's id, or a group's, which is negative, like -1001234567890)", f)
 			continue
 		}
 		out = append(out, id)

@@ -64,6 +64,8 @@ func TestErrorsNameTheVariableAndHideSecrets(t *testing.T) {
 		{"webhook without url", map[string]string{"TELEGRAM_MODE": "webhook", "WEBHOOK_SECRET": "abcdefghijklmnopq"}, "WEBHOOK_PUBLIC_URL: webhook mode needs"},
 		{"short secret", map[string]string{"TELEGRAM_MODE": "webhook", "WEBHOOK_PUBLIC_URL": "https://x.id/webhook", "WEBHOOK_SECRET": "hunter2pw"}, "WEBHOOK_SECRET: webhook mode needs a secret"},
 		{"admin ids", map[string]string{"ADMIN_TELEGRAM_IDS": "12, bob"}, "ADMIN_TELEGRAM_IDS: \"bob\" is not a numeric Telegram user id"},
+		{"weekly chats", map[string]string{"WEEKLY_SUMMARY_CHATS": "-1001234, grup"}, "WEEKLY_SUMMARY_CHATS: \"grup\" is not a Telegram chat id"},
+		{"weekly lang", map[string]string{"WEEKLY_SUMMARY_LANG": "fr"}, "WEEKLY_SUMMARY_LANG: unknown language \"fr\""},
 		{"timezone", map[string]string{"TIMEZONE": "Mars/Olympus"}, "TIMEZONE: unknown time zone \"Mars/Olympus\""},
 		{"token", map[string]string{"TELEGRAM_BOT_TOKEN": "hunter2pw"}, "TELEGRAM_BOT_TOKEN: does not look like a bot token"},
 		{"token twice", map[string]string{"TELEGRAM_BOT_TOKEN": "1:hunter2pw", "TELEGRAM_BOT_TOKEN_FILE": "/x"}, "TELEGRAM_BOT_TOKEN: set either"},
@@ -98,9 +100,13 @@ func TestSecretFromFile(t *testing.T) {
 		}
 		return nil, errors.New("no")
 	}
-	c, err := Load(env(map[string]string{"TELEGRAM_BOT_TOKEN_FILE": "/run/secrets/token", "ADMIN_TELEGRAM_IDS": "7, 9"}), files)
+	c, err := Load(env(map[string]string{"TELEGRAM_BOT_TOKEN_FILE": "/run/secrets/token", "ADMIN_TELEGRAM_IDS": "7, 9",
+		"WEEKLY_SUMMARY_CHATS": "-1001234567890, 7"}), files)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(c.WeeklyChats) != 2 || c.WeeklyChats[0] != -1001234567890 || c.WeeklyChats[1] != 7 || c.WeeklyLang != "id" {
+		t.Errorf("weekly chats = %v, lang %q", c.WeeklyChats, c.WeeklyLang)
 	}
 	if c.TelegramToken != "123456:ABCdef_secret-part" {
 		t.Errorf("token = %q", c.TelegramToken)
