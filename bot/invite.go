@@ -8,8 +8,8 @@ import (
 
 // Answers to /start inv_<token>.
 var (
-	txtInviteJoined = msg{"Terima kasih, %s. Akun Telegram ini kini terhubung sebagai petugas %s. Pengingat survei internal akan dikirim ke sini.",
-		"Thank you, %s. This Telegram account is now linked to you as an official of %s. Internal survey reminders will come here."}
+	txtInviteJoined = msg{"Terima kasih, %s. Akun Telegram ini kini terhubung sebagai petugas %s. Pengingat survei internal akan dikirim ke sini. Ketik /status untuk melihat yang perlu Anda isi.",
+		"Thank you, %s. This Telegram account is now linked to you as an official of %s. Internal survey reminders will come here. Type /status to see what is due."}
 	txtInviteUnknown = msg{"Tautan undangan ini tidak dikenal. Mohon periksa tautannya atau minta yang baru ke Diskominfo.",
 		"This invitation link is not known. Please check it or ask Diskominfo for a new one."}
 	txtInviteUsed = msg{"Tautan undangan ini sudah digunakan. Setiap tautan hanya berlaku sekali; minta yang baru ke Diskominfo bila perlu.",
@@ -45,6 +45,7 @@ func (t *turn) redeemInvite(token string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	t.menuRoles = t.roles | RoleOfficial
 	opd := o.OPDCode
 	if c, ok := t.b.opt.Catalog.OPD(o.OPDCode); ok {
 		opd = c.Name.In(t.lang())

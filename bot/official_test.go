@@ -1,0 +1,190 @@
+package bot_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/kotasolok/egovpulse/bot"
+	"github.com/kotasolok/egovpulse/bot/botapitest"
+	"github.com/kotasolok/egovpulse/bot/sender"
+	"github.com/kotasolok/egovpulse/storage"
+	"github.com/kotasolok/egovpulse/survey"
+)
+
+// officialsDay is the bot's clock in the officials' tests: 10 December
+// 2026 in Jakarta (asn period 2026-12, counts due for 2026-11), running on.
+func officialsDay() func() time.Time {
+	base, start := time.Date(2026, 12, 10, 10, 0, 0, 0, jakarta), time.Now()
+	return func() time.Time { return base.Add(time.Since(start)) }
+}
+
+// officialRig runs a bot that knows officials by the roster, sets their
+// chat menus, and lives on officialsDay; the roster of inviteRoster is
+// loaded and its invitations returned.
+func officialRig(t *testing.T, e *env) (*rig, map[string]storage.IssuedInvitation) {
+	t.Helper()
+	invs := inviteRoster(t, e.store)
+	emu := botapitest.New(botapitest.Options{WebhookTimeout: 5 * time.Second, WebhookBackoff: 50 * time.Millisecond})
+	if _, err := emu.Listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(emu.Close)
+	api, err := tgbotapi.NewBotAPIWithClient(emu.Token(), emu.Endpoint(), sender.HTTPClient(10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRigWith(t, e, emu, func(o *bot.Options) {
+		o.Roles = bot.AnyRoles{bot.StaticRoles{}, bot.RosterRoles{Roster: e.store}}
+		o.MenuAPI = api
+		o.Now = officialsDay()
+	})
+	r.poll()
+	return r, invs
+}
+
+// chat sends text and waits for a bot message after it containing want.
+func chat(t *testing.T, u *botapitest.User, text, want string) botapitest.Message {
+	t.Helper()
+	last := u.LastMessage().ID
+	u.Send(text)
+	return wait(t, u, want, after(last, want))
+}
+
+// press presses label in m and waits for a later message containing want.
+func press(t *testing.T, u *botapitest.User, m botapitest.Message, label, want string) botapitest.Message {
+	t.Helper()
+	last := u.LastMessage().ID
+	if err := u.PressIn(m.ID, label); err != nil {
+		t.Fatalf("press %q: %v", label, err)
+	}
+	return wait(t, u, want, after(last, want))
+}
+
+// join redeems the official's invitation from u.
+func join(t *testing.T, u *botapitest.User, inv storage.IssuedInvitation) {
+	t.Helper()
+	chat(t, u, "/start inv_"+inv.Token, " /status ")
+}
+
+func TestOfficialJoinsSeesDuesAndAnswersASNOnce(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		r, invs := officialRig(t, e)
+		budi := r.emu.User(401)
+		join(t, budi, invs["Budi"])
+		waitMenu(t, r.emu, "chat:401", "", "status", "lapor")
+		waitMenu(t, r.emu, "chat:401", "en", "status", "report")
+
+		card := chat(t, budi, "/status", "📋 Status Budi — Desember 2026")
+		for _, want := range []string{
+			"Dinas Kependudukan dan Pencatatan Sipil",
+			"Survei ASN Desember 2026: ⏳ belum diisi.",
+			"Jumlah layanan November 2026: ⏳ belum dilaporkan 6 dari 6 layanan (Perekaman dan pencetakan KTP-el, Kartu Keluarga,",
+			"OPD Anda: 0 dari 2 ASN sudah mengisi survei Desember 2026.",
+		} {
+			if !strings.Contains(card.Text, want) {
+				t.Errorf("status card lacks %q:\n%s", want, card.Text)
+			}
+		}
+		if !slices.Equal(card.Labels(), []string{"📝 Isi survei ASN", "📊 Laporkan jumlah layanan", "🏛 Nilai layanan publik"}) {
+			t.Errorf("status buttons %q", card.Labels())
+		}
+
+		// The survey from the card: consent first (an invitation stores no
+		// respondent), then asn for the roster's OPD.
+		consent := press(t, budi, card, "📝 Isi survei ASN", "Apakah Anda setuju")
+		def, err := e.reg.Latest("asn")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := newWalker(t, budi, def, survey.LangID, budi.LastMessage().ID)
+		if err := budi.PressIn(consent.ID, "✅ Setuju"); err != nil {
+			t.Fatal(err)
+		}
+		w.walk(typical)
+		wait(t, budi, "the officials' thanks", after(w.last, "Terima kasih telah mengisi survei internal ASN"))
+		assertASNResponses(t, e, "disdukcapil")
+
+		// Again, even through another OPD's link: done until January.
+		chat(t, budi, "/start asn_dpmptsp", "Anda sudah mengisi survei untuk Dinas Kependudukan dan Pencatatan Sipil pada Desember 2026. Anda dapat mengisi lagi mulai 01-01-2027.")
+		card = chat(t, budi, "/status", "📋 Status Budi")
+		for _, want := range []string{"Survei ASN Desember 2026: ✅ sudah diisi. Survei berikutnya mulai 01-01-2027.", "OPD Anda: 1 dari 2 ASN"} {
+			if !strings.Contains(card.Text, want) {
+				t.Errorf("status card after answering lacks %q:\n%s", want, card.Text)
+			}
+		}
+		if slices.Contains(card.Labels(), "📝 Isi survei ASN") {
+			t.Errorf("the card still offers the answered survey: %q", card.Labels())
+		}
+		assertASNResponses(t, e, "disdukcapil")
+
+		// A plain /start of an official shows the card.
+		chat(t, budi, "/start", "📋 Status Budi")
+	})
+}
+
+// assertASNResponses checks that exactly one asn response exists, submitted
+// for 2026-12 under the official audience and opd.
+func assertASNResponses(t *testing.T, e *env, opd string) {
+	t.Helper()
+	var rows []struct{ Audience, OPDCode, PeriodKey, Status string }
+	err := e.backend.RawDB(t).Raw("SELECT audience, opd_code, period_key, status FROM responses WHERE survey_id = 'asn'").Scan(&rows).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].Audience != "official" || rows[0].OPDCode != opd || rows[0].PeriodKey != "2026-12" || rows[0].Status != "submitted" {
+		t.Errorf("asn responses %+v, want one submitted for 2026-12 of %s, audience official", rows, opd)
+	}
+}
+
+// waitMenu waits until the emulator holds a menu for scope and language
+// with every one of the commands.
+func waitMenu(t *testing.T, emu *botapitest.Server, scope, lang string, commands ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		var names []string
+		for _, c := range emu.Commands(scope, lang) {
+			names = append(names, c.Command)
+		}
+		if !slices.ContainsFunc(commands, func(c string) bool { return !slices.Contains(names, c) }) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("menu %s/%s is %v, want %v in it", scope, lang, names, commands)
+		case <-emu.Changed():
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func TestStatusAndLaporRefusals(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		r, invs := officialRig(t, e)
+		siti := r.emu.User(402, botapitest.WithLanguage("en"))
+		join(t, siti, invs["Siti"])
+		chat(t, siti, "/report", "Sorry, /report is only for the office's operator. Your role on the roster: head.")
+		chat(t, siti, "/lapor", "Sorry, /report is only for the office's operator.")
+		card := chat(t, siti, "/status", "📋 Status of Siti — December 2026")
+		if strings.Contains(card.Text, "Service counts") || slices.Contains(card.Labels(), "📊 Report service counts") {
+			t.Errorf("a head's card speaks of counts:\n%s\n%q", card.Text, card.Labels())
+		}
+		// A resident is refused both, like any staff command.
+		warga := r.emu.User(403)
+		chat(t, warga, "/status", "Maaf, perintah ini hanya untuk petugas yang berwenang.")
+		chat(t, warga, "/lapor", "Maaf, perintah ini hanya untuk petugas yang berwenang.")
+		if got := r.emu.Commands("chat:403", ""); len(got) != 0 {
+			t.Errorf("a resident got a chat menu %v", got)
+		}
+		counts, err := e.store.ServiceCounts(context.Background())
+		if err != nil || len(counts) != 0 {
+			t.Errorf("counts %v, %v; want none", counts, err)
+		}
+	})
+}
