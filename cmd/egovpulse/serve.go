@@ -97,9 +97,9 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 	// endpoint and connections); polling and menus use s.api.
 	s.sender = sender.New(sender.NewClient(cfg.TelegramToken, cfg.TelegramAPIEndpoint, hc), sender.Options{
 		PerChatRate: pace.PerChatRate, PerChatBurst: pace.PerChatBurst, GlobalRate: pace.GlobalRate,
-		Logger:  log,
-		Redact:  cfg.Redact,
-		Metrics: s.metrics,
+		Logger:    log,
+		Redact:    cfg.Redact,
+		Metrics:   s.metrics,
 		OnBlocked: func(chatID int64) { s.markBlocked(context.Background(), chatID) },
 		// The bot is built below; a reply delivered before is impossible.
 		OnDone: func(m sender.Message, res sender.Result, err error) { s.bot.Delivered(m, res, err) },
