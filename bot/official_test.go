@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -185,6 +186,76 @@ func TestStatusAndLaporRefusals(t *testing.T) {
 		counts, err := e.store.ServiceCounts(context.Background())
 		if err != nil || len(counts) != 0 {
 			t.Errorf("counts %v, %v; want none", counts, err)
+		}
+	})
+}
+
+func TestLaporRefusesBadNumbersAndStoresGoodOnes(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		r, invs := officialRig(t, e)
+		// October's counts: the ten-times check compares November with them.
+		err := e.store.SaveServiceCounts(ctx, []storage.ServiceCount{
+			{ServiceCode: "ktp", PeriodKey: "2026-10", Total: 100, Online: 0},
+			{ServiceCode: "kk", PeriodKey: "2026-10", Total: 50, Online: 10},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		budi := r.emu.User(401)
+		join(t, budi, invs["Budi"])
+		periods := chat(t, budi, "/lapor", "📊 Jumlah layanan Dinas Kependudukan dan Pencatatan Sipil. Untuk periode apa?")
+		if want := []string{"November 2026 (bulan lalu)", "Desember 2026 (bulan berjalan)", "Triwulan IV 2026 (triwulan berjalan)"}; !slices.Equal(periods.Labels(), want) {
+			t.Errorf("period buttons %q, want %q", periods.Labels(), want)
+		}
+		press(t, budi, periods, "November 2026 (bulan lalu)",
+			"(1/6) Perekaman dan pencetakan KTP-el — November 2026\nBerapa orang yang dilayani? Ketik angkanya, mis. 120.\nPeriode sebelumnya (Oktober 2026): 100.")
+		chat(t, budi, "dua belas", "\"dua belas\" bukan bilangan bulat. Ketik angka saja, mis. 120.\n\n(1/6) Perekaman")
+		chat(t, budi, "12,5", "\"12,5\" bukan bilangan bulat.")
+		chat(t, budi, "-5", "Jumlah tidak boleh negatif (-5).\n\n(1/6) Perekaman")
+		// Ten times October's: confirm, then change it.
+		confirm := chat(t, budi, "1.500", "1500 lebih dari sepuluh kali jumlah periode sebelumnya (Oktober 2026: 100). Apakah 1500 benar?")
+		press(t, budi, confirm, "✏️ Ubah angka", "Baik, ketik jumlah yang benar.\n\n(1/6) Perekaman")
+		chat(t, budi, "120", "Dari 120 orang itu, berapa yang dilayani lewat kanal online?")
+		chat(t, budi, "130", "Jumlah online (130) tidak boleh lebih besar dari jumlah seluruhnya (120).\n\n(1/6)")
+		chat(t, budi, "30", "✓ Perekaman dan pencetakan KTP-el: 120 orang, 30 online.\n\n(2/6) Kartu Keluarga — November 2026")
+		// Under a tenth of October's: confirm, then accept it.
+		confirm = chat(t, budi, "4", "4 kurang dari sepersepuluh jumlah periode sebelumnya (Oktober 2026: 50). Apakah 4 benar?")
+		press(t, budi, confirm, "✅ Ya, 4 benar", "Dari 4 orang itu")
+		chat(t, budi, "4", "✓ Kartu Keluarga: 4 orang, 4 online.\n\n(3/6) Akta kelahiran")
+		chat(t, budi, "/batal", "Laporan dihentikan. 2 layanan yang sudah diisi tetap tersimpan; ketik /lapor untuk melanjutkan.")
+		chat(t, budi, "7", "Tidak ada survei yang sedang berjalan.")
+		got, err := e.store.ServiceCounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var nov []string
+		for _, c := range got {
+			if c.PeriodKey == "2026-11" {
+				nov = append(nov, fmt.Sprintf("%s %d/%d", c.ServiceCode, c.Online, c.Total))
+			}
+		}
+		if want := []string{"kk 4/4", "ktp 30/120"}; !slices.Equal(nov, want) {
+			t.Errorf("November counts %v, want %v", nov, want)
+		}
+		// The whole OPD for the quarter, in English this time.
+		chat(t, budi, "/language", "Pilih bahasa")
+		if err := budi.Press("🇬🇧 English"); err != nil {
+			t.Fatal(err)
+		}
+		periods = chat(t, budi, "/report", "📊 Service counts of Population and Civil Registration Office. For which period?")
+		press(t, budi, periods, "Quarter IV 2026 (this quarter)", "(1/6) Electronic ID card (KTP-el) — Quarter IV 2026\nHow many people were served?")
+		for i, n := range []string{"10", "20", "30", "40", "50", "60"} {
+			chat(t, budi, n, "Of those "+n+" people")
+			want := fmt.Sprintf("(%d/6)", i+2)
+			if i == 5 {
+				want = "🙏 Thank you! The counts of 6 services of Population and Civil Registration Office for Quarter IV 2026 are stored."
+			}
+			chat(t, budi, "1", want)
+		}
+		card := chat(t, budi, "/status", "📋 Status of Budi")
+		if !strings.Contains(card.Text, "Service counts November 2026: ⏳ 4 of 6 services not reported yet (Birth certificate,") {
+			t.Errorf("status after a partial November report:\n%s", card.Text)
 		}
 	})
 }
