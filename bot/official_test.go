@@ -198,6 +198,7 @@ func TestLaporRefusesBadNumbersAndStoresGoodOnes(t *testing.T) {
 		err := e.store.SaveServiceCounts(ctx, []storage.ServiceCount{
 			{ServiceCode: "ktp", PeriodKey: "2026-10", Total: 100, Online: 0},
 			{ServiceCode: "kk", PeriodKey: "2026-10", Total: 50, Online: 10},
+			{ServiceCode: "akta_lahir", PeriodKey: "2026-10", Total: 10, Online: 5},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -213,6 +214,7 @@ func TestLaporRefusesBadNumbersAndStoresGoodOnes(t *testing.T) {
 		chat(t, budi, "dua belas", "\"dua belas\" bukan bilangan bulat. Ketik angka saja, mis. 120.\n\n(1/6) Perekaman")
 		chat(t, budi, "12,5", "\"12,5\" bukan bilangan bulat.")
 		chat(t, budi, "-5", "Jumlah tidak boleh negatif (-5).\n\n(1/6) Perekaman")
+		chat(t, budi, "20000000", "20000000 terlalu besar untuk jumlah orang dilayani dalam satu periode.\n\n(1/6) Perekaman")
 		// Ten times October's: confirm, then change it.
 		confirm := chat(t, budi, "1.500", "1500 lebih dari sepuluh kali jumlah periode sebelumnya (Oktober 2026: 100). Apakah 1500 benar?")
 		press(t, budi, confirm, "✏️ Ubah angka", "Baik, ketik jumlah yang benar.\n\n(1/6) Perekaman")
@@ -223,7 +225,11 @@ func TestLaporRefusesBadNumbersAndStoresGoodOnes(t *testing.T) {
 		confirm = chat(t, budi, "4", "4 kurang dari sepersepuluh jumlah periode sebelumnya (Oktober 2026: 50). Apakah 4 benar?")
 		press(t, budi, confirm, "✅ Ya, 4 benar", "Dari 4 orang itu")
 		chat(t, budi, "4", "✓ Kartu Keluarga: 4 orang, 4 online.\n\n(3/6) Akta kelahiran")
-		chat(t, budi, "/batal", "Laporan dihentikan. 2 layanan yang sudah diisi tetap tersimpan; ketik /lapor untuk melanjutkan.")
+		// Ten times October's: confirm, then accept it.
+		confirm = chat(t, budi, "200", "200 lebih dari sepuluh kali jumlah periode sebelumnya (Oktober 2026: 10). Apakah 200 benar?")
+		press(t, budi, confirm, "✅ Ya, 200 benar", "Dari 200 orang itu")
+		chat(t, budi, "150", "✓ Akta kelahiran: 200 orang, 150 online.\n\n(4/6) Akta kematian")
+		chat(t, budi, "/batal", "Laporan dihentikan. 3 layanan yang sudah diisi tetap tersimpan; ketik /lapor untuk melanjutkan.")
 		chat(t, budi, "7", "Tidak ada survei yang sedang berjalan.")
 		got, err := e.store.ServiceCounts(ctx)
 		if err != nil {
@@ -235,7 +241,7 @@ func TestLaporRefusesBadNumbersAndStoresGoodOnes(t *testing.T) {
 				nov = append(nov, fmt.Sprintf("%s %d/%d", c.ServiceCode, c.Online, c.Total))
 			}
 		}
-		if want := []string{"kk 4/4", "ktp 30/120"}; !slices.Equal(nov, want) {
+		if want := []string{"akta_lahir 150/200", "kk 4/4", "ktp 30/120"}; !slices.Equal(nov, want) {
 			t.Errorf("November counts %v, want %v", nov, want)
 		}
 		// The whole OPD for the quarter, in English this time.
@@ -254,7 +260,7 @@ func TestLaporRefusesBadNumbersAndStoresGoodOnes(t *testing.T) {
 			chat(t, budi, "1", want)
 		}
 		card := chat(t, budi, "/status", "📋 Status of Budi")
-		if !strings.Contains(card.Text, "Service counts November 2026: ⏳ 4 of 6 services not reported yet (Birth certificate,") {
+		if !strings.Contains(card.Text, "Service counts November 2026: ⏳ 3 of 6 services not reported yet (Death certificate,") {
 			t.Errorf("status after a partial November report:\n%s", card.Text)
 		}
 	})
