@@ -4,16 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"math"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/kotasolok/egovpulse/bot/botapitest"
-	"github.com/kotasolok/egovpulse/bot/sender"
-	"github.com/kotasolok/egovpulse/internal/testkit"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/storage/storagetest"
 	"github.com/kotasolok/egovpulse/survey"
@@ -33,7 +28,7 @@ func TestLaporCountsBecomeTheSampleN(t *testing.T) {
 		t.Fatalf("ktp before any counts: %+v, want an interval and no required n", before)
 	}
 
-	emu := startUnpacedServe(t, vars)
+	emu := startServe(t, vars).emu
 	st := storagetest.Backend{Name: "sqlite", Driver: storage.DriverSQLite, DSN: strings.TrimPrefix(vars["DATABASE_URL"], "sqlite://")}.Open(t, storage.Options{})
 	invs, err := st.InviteOPD(context.Background(), "disdukcapil", storage.InvitationTTL)
 	if err != nil {
@@ -83,48 +78,6 @@ func TestLaporCountsBecomeTheSampleN(t *testing.T) {
 	if !strings.Contains(got, "|5|10|Sementara|") || !strings.Contains(got, "belum pasti") {
 		t.Errorf("printed ktp row %q, want n 5 of 10, Sementara and a belum pasti interval:\n%s", got, out)
 	}
-}
-
-// startUnpacedServe runs serve's service on vars against a fresh
-// emulator, its replies unpaced (as `egovpulse chat` does: the emulator
-// enforces no limits), until the test ends.
-func startUnpacedServe(t *testing.T, vars map[string]string) *botapitest.Server {
-	t.Helper()
-	emu := botapitest.New(botapitest.Options{})
-	if _, err := emu.Listen("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emu.Close)
-	all := map[string]string{"TELEGRAM_MODE": "polling", "TELEGRAM_BOT_TOKEN": emu.Token(), "TELEGRAM_API_ENDPOINT": emu.Endpoint()}
-	for k, v := range vars {
-		all[k] = v
-	}
-	logs := &testkit.SyncBuffer{}
-	cfg, err := loadConfig(&environment{stdin: strings.NewReader(""), stdout: logs, stderr: logs, getenv: func(k string) string { return all[k] }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	svc, err := newServiceWith(ctx, cfg, newLogger(cfg, logs), sender.Options{PerChatRate: rate.Inf, GlobalRate: rate.Inf})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		cancel()
-		svc.close()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- svc.run(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v; its log:\n%s", err, logs.String())
-		}
-	})
-	return emu
 }
 
 // ktpRow runs `score --json` and returns the ktp row.

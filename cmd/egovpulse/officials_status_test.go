@@ -18,7 +18,7 @@ import (
 // answered this month's asn survey, and who blocked the bot, as the
 // outbox drainer of a running serve found when a reminder came back 403.
 func TestOfficialsListShowsAnsweredAndBlocked(t *testing.T) {
-	vars := quietSQLite(t)
+	vars := sqliteVars(t)
 	roster := writeFile(t, "pegawai.csv", "nama,opd,jabatan,peran\n"+
 		"Budi,disdukcapil,pelaksana,operator\nSiti,disdukcapil,struktural,head\nAndi,dpmptsp,pelaksana,staff\nRina,dpmptsp,pelaksana,staff\n")
 	mustRun(t, vars, "officials", "import", roster)
@@ -64,7 +64,7 @@ func TestOfficialsListShowsAnsweredAndBlocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Siti blocked the bot: the reminder the drainer sends her comes back 403.
-	emu := startUnpacedServe(t, vars)
+	emu := startServe(t, vars).emu
 	emu.Fault("sendMessage", botapitest.Blocked().ForChat(users["Siti"]))
 	err = st.Tx(ctx, func(tx *storage.Tx) error {
 		_, err := outbox.Enqueue(tx, "reminder", month, sender.Text(users["Siti"], "Survei ASN bulan ini menunggu Anda."))

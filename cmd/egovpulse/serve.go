@@ -97,10 +97,16 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 	// endpoint and connections); polling and menus use s.api.
 	s.sender = sender.New(sender.NewClient(cfg.TelegramToken, cfg.TelegramAPIEndpoint, hc), sender.Options{
 		PerChatRate: pace.PerChatRate, PerChatBurst: pace.PerChatBurst, GlobalRate: pace.GlobalRate,
-		Logger:    log,
-		Redact:    cfg.Redact,
-		Metrics:   s.metrics,
-		OnBlocked: func(chatID int64) { s.markBlocked(context.Background(), chatID) },
+		Logger:  log,
+		Redact:  cfg.Redact,
+		Metrics: s.metrics,
+		OnBlocked: func(chatID int64) {
+			// A chat that never consented has no respondent to mark.
+			err := s.store.MarkBlocked(context.Background(), chatID, time.Now())
+			if err != nil && !errors.Is(err, storage.ErrNotFound) {
+				log.Warn("mark blocked", "chat_id", chatID, "error", err)
+			}
+		},
 		// The bot is built below; a reply delivered before is impossible.
 		OnDone: func(m sender.Message, res sender.Result, err error) { s.bot.Delivered(m, res, err) },
 		// A prompt held for pacing that a later turn (perhaps on another
@@ -110,25 +116,12 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 	// Every replica drains the outbox: leases keep each row to one drainer.
 	s.outbox = outbox.New(s.store, s.sender, outbox.Options{Log: log.With("component", "outbox"), Metrics: s.metrics,
 		OnBlocked: s.markBlocked})
-	s.bot, err = bot.New(bot.Options{
+	s.bot, err = bot.New(s.withOfficials(bot.Options{
 		Store: s.store, Sessions: s.sessions, Outbox: s.sender,
 		Registry: reg, Catalog: cat, Location: cfg.Location, Logger: log, Metrics: s.metrics,
-		// Officials are known by the Telegram account their invitation bound.
-		Roles:   bot.AnyRoles{bot.StaticRoles{Superadmins: cfg.AdminTelegramIDs}, bot.RosterRoles{Roster: s.store}},
-		MenuAPI: s.api,
-	})
+		Roles: bot.StaticRoles{Superadmins: cfg.AdminTelegramIDs},
+	}))
 	return s, err
-}
-
-// markBlocked records that a private chat's user blocked the bot (the
-// sender's 403, or an outbox row that came back blocked): no more
-// reminders, and the official's status shows it. A chat that never
-// consented has no respondent to mark.
-func (s *service) markBlocked(ctx context.Context, chatID int64) {
-	err := s.store.MarkBlocked(ctx, chatID, time.Now())
-	if err != nil && !errors.Is(err, storage.ErrNotFound) {
-		s.log.Warn("mark blocked", "chat_id", chatID, "error", err)
-	}
 }
 
 // openSessions opens Redis when REDIS_URL is set, else the in-process
