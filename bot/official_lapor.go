@@ -175,8 +175,7 @@ func (t *turn) takeTotal(s string) error {
 		t.st.Official.Pending, t.st.Official.Prev = n, prev
 		return t.askConfirm()
 	}
-	t.st.Official.Total = n
-	return t.askOnline()
+	return t.acceptTotal(n)
 }
 
 // askConfirm asks whether a total ten times off the previous period's is
@@ -201,8 +200,7 @@ func (t *turn) confirmTotal(token string) error {
 	switch token {
 	case btnLaporYes:
 		t.closeButtons(txtLaporYes.f(t.lang(), t.st.Official.Pending))
-		t.st.Official.Total, t.st.Official.Pending = t.st.Official.Pending, 0
-		return t.askOnline()
+		return t.acceptTotal(t.st.Official.Pending)
 	case btnLaporChange:
 		t.closeButtons(txtLaporChange.in(t.lang()))
 		t.st.Official.Pending = 0
@@ -224,8 +222,7 @@ func (t *turn) askOnline() error {
 	return nil
 }
 
-// takeOnline takes the online count, stores the service's counts and
-// moves to the next service (or thanks).
+// takeOnline takes the online count and stores the service's counts.
 func (t *turn) takeOnline(s string) error {
 	lp := t.st.Official
 	online, ok := t.parseCount(s)
@@ -236,6 +233,23 @@ func (t *turn) takeOnline(s string) error {
 		t.lead = txtLaporOnlineOver.f(t.lang(), online, lp.Total)
 		return t.askOnline()
 	}
+	return t.saveCounts(online)
+}
+
+// acceptTotal takes the service's total: the online question follows,
+// unless nobody was served (then none online either).
+func (t *turn) acceptTotal(n int) error {
+	t.st.Official.Total, t.st.Official.Pending = n, 0
+	if n == 0 {
+		return t.saveCounts(0)
+	}
+	return t.askOnline()
+}
+
+// saveCounts stores the current service's counts and moves to the next
+// service, or thanks.
+func (t *turn) saveCounts(online int) error {
+	lp := t.st.Official
 	svc, i, n, p, err := t.laporService()
 	if err != nil {
 		return err

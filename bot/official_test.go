@@ -229,7 +229,9 @@ func TestLaporRefusesBadNumbersAndStoresGoodOnes(t *testing.T) {
 		confirm = chat(t, budi, "200", "200 lebih dari sepuluh kali jumlah periode sebelumnya (Oktober 2026: 10). Apakah 200 benar?")
 		press(t, budi, confirm, "✅ Ya, 200 benar", "Dari 200 orang itu")
 		chat(t, budi, "150", "✓ Akta kelahiran: 200 orang, 150 online.\n\n(4/6) Akta kematian")
-		chat(t, budi, "/batal", "Laporan dihentikan. 3 layanan yang sudah diisi tetap tersimpan; ketik /lapor untuk melanjutkan.")
+		// Nobody served: no online question.
+		chat(t, budi, "0", "✓ Akta kematian: 0 orang, 0 online.\n\n(5/6) Surat pindah")
+		chat(t, budi, "/batal", "Laporan dihentikan. 4 layanan yang sudah diisi tetap tersimpan; ketik /lapor untuk melanjutkan.")
 		chat(t, budi, "7", "Tidak ada survei yang sedang berjalan.")
 		got, err := e.store.ServiceCounts(ctx)
 		if err != nil {
@@ -241,7 +243,7 @@ func TestLaporRefusesBadNumbersAndStoresGoodOnes(t *testing.T) {
 				nov = append(nov, fmt.Sprintf("%s %d/%d", c.ServiceCode, c.Online, c.Total))
 			}
 		}
-		if want := []string{"akta_lahir 150/200", "kk 4/4", "ktp 30/120"}; !slices.Equal(nov, want) {
+		if want := []string{"akta_lahir 150/200", "akta_mati 0/0", "kk 4/4", "ktp 30/120"}; !slices.Equal(nov, want) {
 			t.Errorf("November counts %v, want %v", nov, want)
 		}
 		// The whole OPD for the quarter, in English this time.
@@ -260,7 +262,7 @@ func TestLaporRefusesBadNumbersAndStoresGoodOnes(t *testing.T) {
 			chat(t, budi, "1", want)
 		}
 		card := chat(t, budi, "/status", "📋 Status of Budi")
-		if !strings.Contains(card.Text, "Service counts November 2026: ⏳ 3 of 6 services not reported yet (Death certificate,") {
+		if !strings.Contains(card.Text, "Service counts November 2026: ⏳ 2 of 6 services not reported yet (Change of residence, Child identity card)") {
 			t.Errorf("status after a partial November report:\n%s", card.Text)
 		}
 	})
