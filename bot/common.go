@@ -169,7 +169,10 @@ func (t *turn) cmdHelp(string) error {
 }
 
 func (t *turn) cmdDelete(string) error {
-	if t.st.Key == "" {
+	if key, err := t.storedKey(); err != nil || key == "" {
+		if err != nil {
+			return err
+		}
 		t.say(txtNoData.in(t.lang()))
 		return nil
 	}

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -79,6 +80,18 @@ func TestOfficialJoinsSeesDuesAndAnswersASNOnce(t *testing.T) {
 		join(t, budi, invs["Budi"])
 		waitMenu(t, r.emu, "chat:401", "", "status", "lapor")
 		waitMenu(t, r.emu, "chat:401", "en", "status", "report")
+		// Joining remembers the chat, so that reminders reach it; no consent
+		// is recorded, and /datasaya shows what is kept.
+		dues, err := e.store.Dues(context.Background(), storage.DuesQuery{OPD: "disdukcapil", Now: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range dues {
+			if want := map[string]int64{"Budi": 401}[d.Name]; d.ChatID != want || d.Answered {
+				t.Errorf("%s: chat %d, answered %v; want chat %d, not answered", d.Name, d.ChatID, d.Answered, want)
+			}
+		}
+		chat(t, budi, "/datasaya", "• Persetujuan: -\n• Respons: 0")
 
 		card := chat(t, budi, "/status", "📋 Status Budi — Desember 2026")
 		for _, want := range []string{
@@ -175,6 +188,12 @@ func TestStatusAndLaporRefusals(t *testing.T) {
 		card := chat(t, siti, "/status", "📋 Status of Siti — December 2026")
 		if strings.Contains(card.Text, "Service counts") || slices.Contains(card.Labels(), "📊 Report service counts") {
 			t.Errorf("a head's card speaks of counts:\n%s\n%q", card.Text, card.Labels())
+		}
+		// What her invitation stored can be deleted before any consent.
+		ask := chat(t, siti, "/deletemydata", "Delete all your data")
+		press(t, siti, ask, "🗑 Yes, delete", "Your data has been deleted.")
+		if _, err := e.store.RespondentKey(context.Background(), 402); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("Siti's identity after /deletemydata: %v, want none", err)
 		}
 		// A resident is refused both, like any staff command.
 		warga := r.emu.User(403)
