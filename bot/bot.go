@@ -81,6 +81,9 @@ type Options struct {
 	MarkEvery, RecoverEvery, RecoverAfter time.Duration
 	// Metrics counts updates, answers, rebuilds and lock waits (nil: none).
 	Metrics *metrics.Metrics
+	// MenuAPI sets the officials' command menu in their chats when they
+	// join or /start (official_menu.go; nil: no per-chat menus).
+	MenuAPI Requester
 }
 
 // Bot handles updates for residents, officials and admins.
@@ -91,6 +94,7 @@ type Bot struct {
 	stages   map[stage]stageDef
 	commands []command
 	marks    replyMarks
+	menus    chan chatMenu
 }
 
 // New checks the options and builds a Bot.
@@ -130,7 +134,8 @@ func New(opt Options) (*Bot, error) {
 	opt.MarkEvery = cmp.Or(opt.MarkEvery, 250*time.Millisecond)
 	opt.RecoverEvery = cmp.Or(opt.RecoverEvery, 5*time.Second)
 	opt.RecoverAfter = cmp.Or(opt.RecoverAfter, 15*time.Second)
-	return &Bot{opt: opt, engine: survey.NewEngine(), log: opt.Logger, stages: stageTable(), commands: commandTable()}, nil
+	return &Bot{opt: opt, engine: survey.NewEngine(), log: opt.Logger, stages: stageTable(), commands: commandTable(),
+		menus: make(chan chatMenu, menuQueueSize)}, nil
 }
 
 // HandleUpdate applies one update. It returns nil only once the update's
@@ -187,6 +192,7 @@ func (b *Bot) handleOnce(ctx context.Context, upd tgbotapi.Update, settle time.D
 	} else {
 		b.opt.Metrics.Update(metrics.UpdateApplied)
 		b.opt.Metrics.AnswersStored(t.stored)
+		b.queueMenu(chatID, t.menuRoles)
 	}
 	t.finish()
 	if reply != nil && len(t.out) > 0 && isCallbackAnswer(t.out[0]) {

@@ -12,6 +12,9 @@ func cancelStages() map[stage]stageDef {
 
 // cmdCancel asks whether to cancel the survey being answered.
 func (t *turn) cmdCancel(arg string) error {
+	if def := t.b.stages[t.st.Stage]; def.cancel != nil {
+		return def.cancel(t)
+	}
 	if t.st.Stage != stageSurvey {
 		return surveyCmd(survey.CmdCancel)(t, arg)
 	}

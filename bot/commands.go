@@ -30,6 +30,8 @@ func commandTable() []command {
 		{msg{"privasi", "privacy"}, msg{"Pemberitahuan privasi", "Privacy notice"}, RoleResident, (*turn).cmdPrivacy},
 		{msg{"datasaya", "mydata"}, msg{"Data yang tersimpan tentang Anda", "What is stored about you"}, RoleResident, (*turn).cmdMyData},
 		{msg{"hapusdata", "deletemydata"}, msg{"Hapus data Anda", "Delete your data"}, RoleResident, (*turn).cmdDelete},
+		{msg{"status", "status"}, msg{"Yang perlu Anda isi bulan ini", "What is due for you this month"}, RoleOfficial, (*turn).cmdStatus},
+		{msg{"lapor", "report"}, msg{"Laporkan jumlah orang dilayani (operator)", "Report the people served (operator)"}, RoleOfficial, (*turn).cmdLapor},
 		{msg{"peran", "whoami"}, msg{"Peran Anda di layanan ini", "Your roles in this service"}, roleAdmins, (*turn).cmdWhoAmI},
 		{msg{"bantuan", "help"}, msg{"Daftar perintah", "List of commands"}, RoleResident, (*turn).cmdHelp},
 	}

@@ -34,6 +34,9 @@ func commonStages() map[stage]stageDef {
 
 // cmdStart handles /start with its deep-link payload.
 func (t *turn) cmdStart(arg string) error {
+	if t.roles.Has(RoleOfficial) {
+		t.menuRoles = t.roles // the officials' menu in this chat (official_menu.go)
+	}
 	p := parseStart(arg)
 	if msg, ok, err := t.checkStart(p); err != nil || !ok {
 		if err != nil {
@@ -51,7 +54,7 @@ func (t *turn) cmdStart(arg string) error {
 			t.st.Pending = &p
 		}
 		greet := txtGreeting
-		if p.Kind == startOfficial {
+		if p.Kind == startOfficial || t.roles.Has(RoleOfficial) {
 			greet = txtGreetingOfficial
 		}
 		t.lead = greet.f(t.lang(), t.firstName())
@@ -68,6 +71,9 @@ func (t *turn) begin(p startPayload) error {
 		return t.beginVisit(p.Code)
 	case startOfficial:
 		return t.beginOfficial(p.Code)
+	}
+	if home, err := t.startOfficialHome(); home || err != nil {
+		return err
 	}
 	t.askOPD()
 	return nil
@@ -163,7 +169,10 @@ func (t *turn) cmdHelp(string) error {
 }
 
 func (t *turn) cmdDelete(string) error {
-	if t.st.Key == "" {
+	if key, err := t.storedKey(); err != nil || key == "" {
+		if err != nil {
+			return err
+		}
 		t.say(txtNoData.in(t.lang()))
 		return nil
 	}

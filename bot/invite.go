@@ -2,14 +2,16 @@ package bot
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/kotasolok/egovpulse/storage"
+	"github.com/kotasolok/egovpulse/survey"
 )
 
 // Answers to /start inv_<token>.
 var (
-	txtInviteJoined = msg{"Terima kasih, %s. Akun Telegram ini kini terhubung sebagai petugas %s. Pengingat survei internal akan dikirim ke sini.",
-		"Thank you, %s. This Telegram account is now linked to you as an official of %s. Internal survey reminders will come here."}
+	txtInviteJoined = msg{"Terima kasih, %s. Akun Telegram ini kini terhubung sebagai petugas %s. Pengingat survei internal akan dikirim ke sini. Ketik /status untuk melihat yang perlu Anda isi.",
+		"Thank you, %s. This Telegram account is now linked to you as an official of %s. Internal survey reminders will come here. Type /status to see what is due."}
 	txtInviteUnknown = msg{"Tautan undangan ini tidak dikenal. Mohon periksa tautannya atau minta yang baru ke Diskominfo.",
 		"This invitation link is not known. Please check it or ask Diskominfo for a new one."}
 	txtInviteUsed = msg{"Tautan undangan ini sudah digunakan. Setiap tautan hanya berlaku sekali; minta yang baru ke Diskominfo bila perlu.",
@@ -25,8 +27,9 @@ var (
 )
 
 // redeemInvite binds the sender's Telegram account to the official the
-// invitation names, in the turn's transaction, and returns the answer. A
-// link that cannot be used binds nothing and says why.
+// invitation names, in the turn's transaction, and returns the answer; the
+// chat is remembered (its identity) so that reminders reach it. A link
+// that cannot be used binds nothing and says why.
 func (t *turn) redeemInvite(token string) (string, error) {
 	if t.tx == nil || t.userID() == 0 {
 		return txtInviteUnknown.in(t.lang()), nil
@@ -45,6 +48,17 @@ func (t *turn) redeemInvite(token string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The chat the official is reached in (reminders, storage.Dues): the
+	// identity, under a respondent of the roster's OPD. No consent is
+	// recorded: answering a survey still asks for it first.
+	key, _, err := t.tx.EnsureRespondent(t.userID(), t.chatID, t.lang(), string(survey.AudienceOfficial))
+	if err != nil {
+		return "", fmt.Errorf("redeem invitation: %w", err)
+	}
+	if err := t.tx.SetOfficial(key, o.OPDCode); err != nil {
+		return "", fmt.Errorf("redeem invitation: %w", err)
+	}
+	t.menuRoles = t.roles | RoleOfficial
 	opd := o.OPDCode
 	if c, ok := t.b.opt.Catalog.OPD(o.OPDCode); ok {
 		opd = c.Name.In(t.lang())

@@ -10,11 +10,14 @@ import (
 
 // cmdMyData answers /datasaya: what is stored about the respondent.
 func (t *turn) cmdMyData(string) error {
-	if t.st.Key == "" {
-		t.say(txtNoData.in(t.lang()))
-		return nil
+	key, err := t.storedKey()
+	if err != nil || key == "" {
+		if err == nil {
+			t.say(txtNoData.in(t.lang()))
+		}
+		return err
 	}
-	d, err := t.tx.MyData(t.st.Key)
+	d, err := t.tx.MyData(key)
 	if errors.Is(err, storage.ErrNotFound) {
 		t.say(txtNoData.in(t.lang()))
 		return nil
@@ -39,7 +42,11 @@ func (t *turn) cmdMyData(string) error {
 func (t *turn) confirmDelete(token string) error {
 	switch token {
 	case btnDeleteYes:
-		if err := t.tx.DeleteRespondent(t.st.Key); err != nil && !errors.Is(err, storage.ErrNotFound) {
+		key, err := t.storedKey()
+		if err != nil {
+			return err
+		}
+		if err := t.tx.DeleteRespondent(key); err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return fmt.Errorf("delete respondent: %w", err)
 		}
 		t.closeButtons(txtDeleteAsk.in(t.lang()) + " " + txtDeleteYes.in(t.lang()))
@@ -55,4 +62,21 @@ func (t *turn) confirmDelete(token string) error {
 		return t.stale()
 	}
 	return nil
+}
+
+// storedKey is the respondent key of what is stored about the user: the
+// chat's, or, before any consent, the one an official's invitation stored
+// to reach them (redeemInvite); "" when nothing is stored.
+func (t *turn) storedKey() (string, error) {
+	if t.st.Key != "" || t.userID() == 0 {
+		return t.st.Key, nil
+	}
+	key, err := t.tx.RespondentKey(t.userID())
+	if errors.Is(err, storage.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("stored data: %w", err)
+	}
+	return key, nil
 }

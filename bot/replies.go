@@ -111,13 +111,20 @@ func (b *Bot) queueReplies(out []sender.Message, chatID, updateID int64, keep bo
 }
 
 // Run keeps the bot's background work going until ctx ends: it records
-// delivered replies and runs the recovery pass every RecoverEvery. On the
+// delivered replies, runs the recovery pass every RecoverEvery and sets
+// the officials' chat menus (with a MenuAPI). On the
 // way out it records what was delivered meanwhile.
 func (b *Bot) Run(ctx context.Context) error {
 	flush := time.NewTicker(b.opt.MarkEvery)
 	defer flush.Stop()
 	recoverTick := time.NewTicker(b.opt.RecoverEvery)
 	defer recoverTick.Stop()
+	if b.opt.MenuAPI != nil {
+		menusDone := make(chan struct{})
+		menuCtx, stopMenus := context.WithCancel(ctx)
+		go func() { defer close(menusDone); b.setMenus(menuCtx) }()
+		defer func() { stopMenus(); <-menusDone }()
+	}
 	for {
 		select {
 		case <-ctx.Done():

@@ -62,8 +62,8 @@ func (s StaticRoles) Roles(_ context.Context, userID int64) (Role, error) {
 	return 0, nil
 }
 
-// rolesOf returns a user's roles; a failing source costs only the extra
-// roles (logged), never the resident's conversation.
+// rolesOf returns a user's roles; a failing source costs only the roles
+// it would have granted (logged), never the resident's conversation.
 func (b *Bot) rolesOf(ctx context.Context, userID int64) Role {
 	r := RoleResident
 	if b.opt.Roles == nil || userID == 0 {
@@ -71,8 +71,8 @@ func (b *Bot) rolesOf(ctx context.Context, userID int64) Role {
 	}
 	extra, err := b.opt.Roles.Roles(ctx, userID)
 	if err != nil {
-		b.log.Warn("look up roles; going on as a resident", "user_id", userID, "error", err)
-		return r
+		// Roles the other sources granted still count (AnyRoles).
+		b.log.Warn("look up roles; going on with the roles found", "user_id", userID, "error", err)
 	}
 	return r | extra
 }

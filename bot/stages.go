@@ -17,6 +17,8 @@ type stageDef struct {
 	prompt func(t *turn) error
 	// side marks a stage that returns to the one before (language, delete).
 	side bool
+	// cancel handles /batal in the stage (nil: the survey's cancel).
+	cancel func(t *turn) error
 }
 
 // Stages of the common flow (common.go), the survey run (run.go) and the
@@ -37,7 +39,7 @@ const (
 // stageTable gathers the stages of every flow.
 func stageTable() map[stage]stageDef {
 	table := map[stage]stageDef{}
-	for _, part := range []map[stage]stageDef{commonStages(), runStages(), residentStages(), cancelStages()} {
+	for _, part := range []map[stage]stageDef{commonStages(), runStages(), residentStages(), cancelStages(), officialStages()} {
 		for s, d := range part {
 			table[s] = d
 		}

@@ -52,6 +52,8 @@ type chatState struct {
 	// Resident is the resident flow's part: the office picked on the way to
 	// a service.
 	Resident *residentPart `json:"resident,omitempty"`
+	// Official is the official flow's part: the /lapor in progress.
+	Official *officialPart `json:"official,omitempty"`
 	// LastUpdate is the update_id of the turn this state was saved after; a
 	// redelivered, already applied update above it was committed by a
 	// process that died before saving the session: the session is stale.
@@ -97,6 +99,10 @@ func (s *chatState) clone() *chatState {
 	if s.Resident != nil {
 		r := *s.Resident
 		c.Resident = &r
+	}
+	if s.Official != nil {
+		o := *s.Official
+		c.Official = &o
 	}
 	if s.Run != nil {
 		r := *s.Run

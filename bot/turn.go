@@ -44,6 +44,9 @@ type turn struct {
 	// heldBack: the prompt was not shown again, as one went out moments
 	// ago (perhaps from a process that then died before sending it).
 	heldBack bool
+	// menuRoles, when set, are the roles whose command menu the chat gets
+	// once the turn is committed (an official joining or starting).
+	menuRoles Role
 }
 
 func (t *turn) lang() string { return t.st.Lang }

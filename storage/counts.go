@@ -24,18 +24,22 @@ func (ServiceCount) TableName() string { return "service_counts" }
 // SaveServiceCounts stores the counts in one transaction, replacing those
 // already kept for the same service and period.
 func (s *Store) SaveServiceCounts(ctx context.Context, counts []ServiceCount) error {
-	return s.Tx(ctx, func(tx *Tx) error {
-		now := tx.now()
-		for _, c := range counts {
-			c.UpdatedAt = now
-			err := tx.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "service_code"}, {Name: "period_key"}},
-				DoUpdates: clause.AssignmentColumns([]string{"total", "online", "updated_at"})}).Create(&c).Error
-			if err != nil {
-				return fmt.Errorf("save service counts %s %s: %w", c.ServiceCode, c.PeriodKey, err)
-			}
+	return s.Tx(ctx, func(tx *Tx) error { return tx.SaveServiceCounts(counts) })
+}
+
+// SaveServiceCounts stores the counts in the transaction, replacing those
+// already kept for the same service and period (the bot's /lapor).
+func (tx *Tx) SaveServiceCounts(counts []ServiceCount) error {
+	now := tx.now()
+	for _, c := range counts {
+		c.UpdatedAt = now
+		err := tx.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "service_code"}, {Name: "period_key"}},
+			DoUpdates: clause.AssignmentColumns([]string{"total", "online", "updated_at"})}).Create(&c).Error
+		if err != nil {
+			return fmt.Errorf("save service counts %s %s: %w", c.ServiceCode, c.PeriodKey, err)
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // ServiceCounts returns every stored count, by service and period.

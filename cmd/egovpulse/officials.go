@@ -95,7 +95,7 @@ func runOfficialsList(ctx context.Context, env *environment, args []string) erro
 		if _, ok := cat.OPD(*opd); *opd != "" && !ok {
 			return fmt.Errorf("--opd: unknown OPD %q (not in the catalog)", *opd)
 		}
-		rows, err := st.Officials(ctx, *opd, time.Now())
+		rows, err := st.Dues(ctx, rosterDues(cfg, cat, *opd, time.Now()))
 		if err != nil {
 			return err
 		}
@@ -106,7 +106,20 @@ func runOfficialsList(ctx context.Context, env *environment, args []string) erro
 	})
 }
 
-func printOfficials(w io.Writer, rows []storage.OfficialRow) error {
+// rosterDues asks for the roster's statuses this month in TIMEZONE: who
+// answered the month's asn survey, who blocked the bot, and the counts of
+// the last completed month each operator still owes.
+func rosterDues(cfg *config.Config, cat *survey.Catalog, opd string, now time.Time) storage.DuesQuery {
+	month := survey.PeriodOf(survey.PeriodMonth, now, cfg.Location)
+	services := map[string][]string{}
+	for _, s := range cat.Services() {
+		services[s.OPDCode] = append(services[s.OPDCode], s.Code)
+	}
+	return storage.DuesQuery{OPD: opd, SurveyID: "asn", SurveyPeriod: month.Key(),
+		CountsPeriod: month.Prev().Key(), Services: services, Now: now}
+}
+
+func printOfficials(w io.Writer, rows []storage.OfficialDue) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tOPD\tNAME\tNIP\tLEVEL\tROLE\tSTATUS")
 	for _, r := range rows {

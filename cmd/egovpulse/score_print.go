@@ -15,16 +15,16 @@ import (
 var scoreText = map[string]map[string]string{
 	survey.LangID: {
 		"title": "IKM %s (%s)", "empty": "Belum ada respons SKM yang dikirim pada periode ini.",
-		"ikmHead": "NAMA\tLINGKUP\tIKM\tMUTU\tN\tN MINIMUM\tSTATUS\tUNSUR TERENDAH\tGABUNGAN",
-		"city":    "Kota", "opd": "OPD", "service": "Layanan",
+		"ikmHead": "NAMA\tLINGKUP\tIKM\tMUTU\tN\tN MINIMUM\tSTATUS\tIK 95%\tUNSUR TERENDAH\tGABUNGAN", "uncertain": "belum pasti",
+		"city": "Kota", "opd": "OPD", "service": "Layanan",
 		"cityNote":   "IKM kota = rata-rata IKM OPD; GABUNGAN = IKM semua responden digabung.",
 		"blockTitle": "Pemanfaatan dan dampak — %s (%s)", "blockHead": "INDEKS\tNILAI\tKATEGORI\tN",
 		"noData": "Belum ada data.", "suppressed": "< 5 responden", "minutes": "menit", "hours": "jam",
 	},
 	survey.LangEN: {
 		"title": "IKM %s (%s)", "empty": "No SKM responses submitted in this period yet.",
-		"ikmHead": "NAME\tSCOPE\tIKM\tGRADE\tN\tN REQUIRED\tSTATUS\tLOWEST UNSUR\tPOOLED",
-		"city":    "City", "opd": "OPD", "service": "Service",
+		"ikmHead": "NAME\tSCOPE\tIKM\tGRADE\tN\tN REQUIRED\tSTATUS\t95% CI\tLOWEST UNSUR\tPOOLED", "uncertain": "uncertain",
+		"city": "City", "opd": "OPD", "service": "Service",
 		"cityNote":   "City IKM = mean of the OPD IKMs; POOLED = IKM of all respondents pooled.",
 		"blockTitle": "Usage and impact — %s (%s)", "blockHead": "INDEX\tVALUE\tBAND\tN",
 		"noData": "No data yet.", "suppressed": "< 5 respondents", "minutes": "min", "hours": "h",
@@ -107,8 +107,8 @@ func printIKMRow(tw io.Writer, r scoreRow, lang string) {
 	if r.Scope == string(scoring.ScopeService) {
 		name = "  " + name
 	}
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", dash(name), tr(lang, r.Scope), r.ValueText, dash(r.Mutu),
-		r.N, req, dash(r.Status), lowest, pooled)
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", dash(name), tr(lang, r.Scope), r.ValueText, dash(r.Mutu),
+		r.N, req, dash(r.Status), dash(r.CIText), lowest, pooled)
 }
 
 // printBlock prints the indices of one OPD or the city that have a

@@ -32,6 +32,13 @@ type scoreRow struct {
 	N         int      `json:"n"`
 	NRequired int      `json:"n_required"` // 0: population unknown
 	Status    string   `json:"status"`
+	// CILow and CIHigh are the 95 % confidence interval (with the finite
+	// population correction when the service counts give N); Uncertain:
+	// its ends fall in different grades ("belum pasti").
+	CILow     *float64 `json:"ci_low,omitempty"`
+	CIHigh    *float64 `json:"ci_high,omitempty"`
+	CIText    string   `json:"ci_text,omitempty"`
+	Uncertain bool     `json:"uncertain,omitempty"`
 	Lowest    string   `json:"lowest_unsur,omitempty"`
 	LowestNRR *float64 `json:"lowest_nrr,omitempty"`
 	// Pooled is the city's IKM of all respondents pooled, beside the mean
@@ -233,6 +240,14 @@ func ikmRow(r storage.ScoreSnapshot, loc *time.Location, name, lang string) (sco
 	full := snap.Value
 	row.Value, row.ValueText = &v, formatNumber(snap.Value, 2, lang)
 	fig.Value, fig.Text, fig.Band, fig.Status = &full, row.ValueText, string(snap.Mutu), cmpOr(r.Status, figureOK)
+	if snap.HasCI {
+		lo, hi := snap.CILow, snap.CIHigh
+		row.CILow, row.CIHigh, row.Uncertain = &lo, &hi, snap.Uncertain
+		row.CIText = formatNumber(lo, 2, lang) + "–" + formatNumber(hi, 2, lang)
+		if snap.Uncertain {
+			row.CIText += " " + tr(lang, "uncertain")
+		}
+	}
 	for _, e := range snap.Details.Elements {
 		if e.Key == snap.Details.Lowest {
 			nrr := e.NRR

@@ -139,12 +139,13 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 		Superseded: func(ctx context.Context, m sender.Message) bool { return s.bot.Superseded(ctx, m) },
 	})
 	// Every replica drains the outbox: leases keep each row to one drainer.
-	s.outbox = outbox.New(s.store, s.sender, outbox.Options{Log: log.With("component", "outbox"), Metrics: s.metrics})
-	s.bot, err = bot.New(bot.Options{
+	s.outbox = outbox.New(s.store, s.sender, outbox.Options{Log: log.With("component", "outbox"), Metrics: s.metrics,
+		OnBlocked: s.markBlocked})
+	s.bot, err = bot.New(s.withOfficials(bot.Options{
 		Store: s.store, Sessions: s.sessions, Outbox: s.sender,
 		Registry: reg, Catalog: cat, Location: cfg.Location, Logger: log, Metrics: s.metrics, Now: s.now, SampleSeed: opt.sampleSeed,
 		Roles: bot.StaticRoles{Superadmins: cfg.AdminTelegramIDs},
-	})
+	}))
 	return s, err
 }
 
