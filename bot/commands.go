@@ -31,6 +31,8 @@ func commandTable() []command {
 		{msg{"datasaya", "mydata"}, msg{"Data yang tersimpan tentang Anda", "What is stored about you"}, RoleResident, (*turn).cmdMyData},
 		{msg{"hapusdata", "deletemydata"}, msg{"Hapus data Anda", "Delete your data"}, RoleResident, (*turn).cmdDelete},
 		{msg{"peran", "whoami"}, msg{"Peran Anda di layanan ini", "Your roles in this service"}, roleAdmins, (*turn).cmdWhoAmI},
+		{msg{"ringkasan", "summary"}, msg{"Ringkasan IKM, pemanfaatan dan dampak, dengan grafik", "Summary of IKM, usage and impact, with a chart"}, roleAdmins, (*turn).cmdSummary},
+		{msg{"admin", "admin"}, msg{"Kelola peran: tambah, hapus, daftar", "Manage roles: add, remove, list"}, RoleSuperadmin, (*turn).cmdAdmin},
 		{msg{"bantuan", "help"}, msg{"Daftar perintah", "List of commands"}, RoleResident, (*turn).cmdHelp},
 	}
 }

@@ -44,6 +44,8 @@ type turn struct {
 	// heldBack: the prompt was not shown again, as one went out moments
 	// ago (perhaps from a process that then died before sending it).
 	heldBack bool
+	// later makes a slow reply after the turn committed (summary.go).
+	later func(ctx context.Context) []sender.Message
 }
 
 func (t *turn) lang() string { return t.st.Lang }
@@ -74,6 +76,9 @@ func (t *turn) handle(upd tgbotapi.Update) error {
 
 func (t *turn) message(m *tgbotapi.Message) error {
 	if !m.Chat.IsPrivate() {
+		if name := strings.ToLower(m.Command()); m.IsCommand() && isGroupCommand(name) {
+			return t.command(name, strings.TrimSpace(m.CommandArguments()))
+		}
 		if m.IsCommand() {
 			t.say(txtGroup.in(t.lang()))
 		}

@@ -37,28 +37,36 @@ func (AdminGrant) TableName() string { return "admin_grants" }
 // granter) and the new one recorded. It returns ErrBadGrant for another
 // role. Who may grant is the caller's check.
 func (s *Store) GrantRole(ctx context.Context, userID int64, role string, by int64) (AdminGrant, error) {
+	return inTx(ctx, s, func(tx *Tx) (AdminGrant, error) { return tx.GrantRole(userID, role, by) })
+}
+
+// GrantRole is Store.GrantRole inside a transaction (a chat turn's).
+func (tx *Tx) GrantRole(userID int64, role string, by int64) (AdminGrant, error) {
 	if role != GrantViewer && role != GrantAdmin {
 		return AdminGrant{}, fmt.Errorf("grant %q to %d: %w", role, userID, ErrBadGrant)
 	}
-	return inTx(ctx, s, func(tx *Tx) (AdminGrant, error) {
-		now := tx.now()
-		if _, err := tx.revokeGrant(userID, by, now); err != nil {
-			return AdminGrant{}, err
-		}
-		g := AdminGrant{UserID: userID, Role: role, GrantedBy: by, GrantedAt: now}
-		if err := tx.db.Create(&g).Error; err != nil {
-			return AdminGrant{}, fmt.Errorf("grant %s to %d: %w", role, userID, err)
-		}
-		return g, nil
-	})
+	now := tx.now()
+	if _, err := tx.revokeGrant(userID, by, now); err != nil {
+		return AdminGrant{}, err
+	}
+	g := AdminGrant{UserID: userID, Role: role, GrantedBy: by, GrantedAt: now}
+	if err := tx.db.Create(&g).Error; err != nil {
+		return AdminGrant{}, fmt.Errorf("grant %s to %d: %w", role, userID, err)
+	}
+	return g, nil
 }
 
 // RevokeRole ends the grant in force of userID on behalf of by; it returns
 // ErrNotFound when the user has none.
 func (s *Store) RevokeRole(ctx context.Context, userID, by int64) error {
-	n, err := inTx(ctx, s, func(tx *Tx) (int64, error) { return tx.revokeGrant(userID, by, tx.now()) })
+	return s.scrub(s.Tx(ctx, func(tx *Tx) error { return tx.RevokeRole(userID, by) }))
+}
+
+// RevokeRole is Store.RevokeRole inside a transaction (a chat turn's).
+func (tx *Tx) RevokeRole(userID, by int64) error {
+	n, err := tx.revokeGrant(userID, by, tx.now())
 	if err != nil {
-		return s.scrub(err)
+		return err
 	}
 	if n == 0 {
 		return fmt.Errorf("revoke the role of %d: %w", userID, ErrNotFound)
@@ -78,10 +86,16 @@ func (tx *Tx) revokeGrant(userID, by int64, at time.Time) (int64, error) {
 
 // ActiveGrants lists the grants in force, oldest first.
 func (s *Store) ActiveGrants(ctx context.Context) ([]AdminGrant, error) {
+	out, err := (&Tx{s: s, db: s.db.WithContext(ctx)}).ActiveGrants()
+	return out, s.scrub(err)
+}
+
+// ActiveGrants is Store.ActiveGrants inside a transaction.
+func (tx *Tx) ActiveGrants() ([]AdminGrant, error) {
 	out := []AdminGrant{}
-	err := s.db.WithContext(ctx).Where("revoked_at IS NULL").Order("granted_at, id").Find(&out).Error
+	err := tx.db.Where("revoked_at IS NULL").Order("granted_at, id").Find(&out).Error
 	if err != nil {
-		return nil, s.scrub(fmt.Errorf("active grants: %w", err))
+		return nil, fmt.Errorf("active grants: %w", err)
 	}
 	return out, nil
 }

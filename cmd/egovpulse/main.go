@@ -38,6 +38,7 @@ func commands() []command {
 		{"serve", "run the Telegram bot (polling or webhook) and its HTTP server", runServe},
 		{"score", "recompute the scores and print the quarter's IKM: score [--period P] [--from DATE] [--all] [--json]", runScore},
 		{"counts", "load the people served per service and period (N of the IKM sample check, digital take-up): counts import FILE.csv [--skip-invalid]", runCounts},
+		{"summary", "print the summary /ringkasan sends and write its chart: summary [minggu|bulan|triwulan|tahun] [OPD] [PERIOD] [--lang en] [--chart FILE]", runSummary},
 		{"migrate", "apply pending database migrations", runMigrate},
 		{"officials", "the officials' roster: officials import FILE.csv [--skip-invalid] | list [--opd CODE] | invite --opd CODE [--csv FILE] | revoke ID", runOfficials},
 		{"purge", "delete processed update ids older than 8 days now (the daily job's function)", runPurge},

@@ -118,7 +118,8 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 	s.bot, err = bot.New(bot.Options{
 		Store: s.store, Sessions: s.sessions, Outbox: s.sender,
 		Registry: reg, Catalog: cat, Location: cfg.Location, Logger: log, Metrics: s.metrics,
-		Roles: bot.StaticRoles{Superadmins: cfg.AdminTelegramIDs},
+		Roles:     bot.GrantedRoles{Superadmins: cfg.AdminTelegramIDs, Grants: s.store},
+		Summaries: newSummarizer(s.store, reg, cat, cfg.Location, scorer),
 	})
 	return s, err
 }

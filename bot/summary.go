@@ -1,0 +1,117 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/kotasolok/egovpulse/bot/sender"
+	"github.com/kotasolok/egovpulse/scoring/summary"
+)
+
+// Summaries makes the summary /ringkasan asks for (report.Summarizer
+// implements it): the text in lang and the chart PNG, from snapshots
+// brought up to date first.
+type Summaries interface {
+	Render(ctx context.Context, req summary.Request, lang string, chart bool) (text string, png []byte, err error)
+}
+
+// Defaults of the summary's time budget.
+const (
+	defaultSummaryBudget  = 5 * time.Second
+	defaultSummaryTimeout = 2 * time.Minute
+)
+
+// groupCommands may be used in groups (by a sender with the role): the
+// summary goes to the group.
+var groupCommands = []string{"ringkasan", "summary"}
+
+func isGroupCommand(name string) bool {
+	for _, c := range groupCommands {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+// cmdSummary answers /ringkasan: the arguments are checked in the turn
+// (a bad one is answered and nothing is made); the summary itself is made
+// after the turn commits (later), as it reads snapshots that a recompute
+// may first bring up to date.
+func (t *turn) cmdSummary(arg string) error {
+	lang, chat := t.lang(), t.chatID
+	req, err := summary.ParseArgs(strings.Fields(arg), func(code string) bool { _, ok := t.b.opt.Catalog.OPD(code); return ok })
+	if err == nil {
+		_, err = req.Period(t.now(), t.b.opt.Location)
+	}
+	var ae *summary.ArgError
+	if errors.As(err, &ae) {
+		t.say(txtSummaryUsage.f(lang, argProblem(ae, lang)))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	maker := t.b.opt.Summaries
+	if maker == nil {
+		t.b.log.Error("a summary was asked but the bot has no Summaries")
+		t.say(txtSummaryFailed.in(lang))
+		return nil
+	}
+	t.later = func(ctx context.Context) []sender.Message {
+		text, png, err := maker.Render(ctx, req, lang, true)
+		if err != nil {
+			t.b.log.Error("make the summary", "chat_id", chat, "error", err)
+			return []sender.Message{sender.Text(chat, txtSummaryFailed.in(lang))}
+		}
+		out := []sender.Message{sender.Text(chat, text)}
+		if len(png) > 0 {
+			out = append(out, sender.Photo(chat, sender.FileBytes("ringkasan.png", png), txtSummaryChart.in(lang)))
+		}
+		return out
+	}
+	return nil
+}
+
+// argProblem words a bad summary argument in lang.
+func argProblem(e *summary.ArgError, lang string) string {
+	switch e.Problem {
+	case summary.ProblemTwice:
+		return txtSummaryTwice.f(lang, e.Arg)
+	case summary.ProblemMismatch:
+		return txtSummaryMismatch.f(lang, e.Arg)
+	case summary.ProblemFuture:
+		return txtSummaryFuture.f(lang, e.Arg)
+	}
+	return txtSummaryUnknownArg.f(lang, e.Arg)
+}
+
+// runLater makes a turn's slow reply after the turn committed: within
+// SummaryBudget its messages are queued before the turn ends (the chat's
+// order holds); past it, the chat is told the reply comes when ready, and
+// it is queued then (bounded by SummaryTimeout).
+func (b *Bot) runLater(ctx context.Context, chatID int64, lang string, job func(context.Context) []sender.Message) {
+	done := make(chan []sender.Message, 1)
+	go func() {
+		jctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.opt.SummaryTimeout)
+		defer cancel()
+		done <- job(jctx)
+	}()
+	timer := time.NewTimer(b.opt.SummaryBudget)
+	defer timer.Stop()
+	select {
+	case out := <-done:
+		b.enqueueAll(out)
+	case <-timer.C:
+		b.opt.Outbox.Enqueue(sender.Text(chatID, txtSummaryNotReady.in(lang)))
+		go func() { b.enqueueAll(<-done) }()
+	}
+}
+
+func (b *Bot) enqueueAll(out []sender.Message) {
+	for _, m := range out {
+		b.opt.Outbox.Enqueue(m)
+	}
+}
