@@ -37,7 +37,8 @@ func (t *turn) cmdAdmin(arg string) error {
 	return nil
 }
 
-// adminTarget reads the user id argument; ok false when it was answered.
+// adminTarget reads the user id argument: a number, not the sender's own,
+// not a superadmin's; ok false when it was answered.
 func (t *turn) adminTarget(args []string, want int) (int64, bool) {
 	if len(args) != want {
 		t.say(txtAdminUsage.in(t.lang()))
@@ -46,6 +47,10 @@ func (t *turn) adminTarget(args []string, want int) (int64, bool) {
 	id, err := strconv.ParseInt(args[0], 10, 64)
 	if err != nil || id <= 0 {
 		t.say(txtAdminBadID.f(t.lang(), args[0]))
+		return 0, false
+	}
+	if id == t.userID() {
+		t.say(txtAdminSelf.in(t.lang()))
 		return 0, false
 	}
 	if slices.Contains(t.b.superadmins(), id) {
@@ -64,10 +69,6 @@ func (t *turn) adminGrant(args []string) error {
 	}
 	id, ok := t.adminTarget(args, 2)
 	if !ok {
-		return nil
-	}
-	if id == t.userID() {
-		t.say(txtAdminSelf.in(t.lang()))
 		return nil
 	}
 	role := adminRoleWords[args[1]]

@@ -9,7 +9,7 @@ var (
 	txtAdminUnknown    = msg{"Perintah /admin %q tidak dikenal.", "Unknown /admin command %q."}
 	txtAdminBadID      = msg{"%q bukan ID Telegram (angka, misalnya 123456789). Tidak ada yang diubah.", "%q is not a Telegram ID (a number such as 123456789). Nothing was changed."}
 	txtAdminBadRole    = msg{"Peran %q tidak dikenal: pilih viewer atau admin. Tidak ada yang diubah.", "Unknown role %q: choose viewer or admin. Nothing was changed."}
-	txtAdminSelf       = msg{"Anda tidak dapat memberi peran kepada diri sendiri. Tidak ada yang diubah.", "You cannot grant a role to yourself. Nothing was changed."}
+	txtAdminSelf       = msg{"Anda tidak dapat mengubah peran Anda sendiri. Tidak ada yang diubah.", "You cannot change your own role. Nothing was changed."}
 	txtAdminSuperadmin = msg{"%d adalah superadmin (ADMIN_TELEGRAM_IDS); perannya diatur di konfigurasi, bukan lewat /admin. Tidak ada yang diubah.", "%d is a superadmin (ADMIN_TELEGRAM_IDS); that role is set in the configuration, not with /admin. Nothing was changed."}
 	txtAdminGranted    = msg{"Peran %s diberikan kepada %d.", "Role %s granted to %d."}
 	txtAdminRevoked    = msg{"Peran %d dicabut.", "The role of %d was revoked."}
