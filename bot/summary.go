@@ -8,6 +8,7 @@ import (
 
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/scoring/summary"
+	"github.com/kotasolok/egovpulse/survey"
 )
 
 // Summaries makes the summary /ringkasan asks for (report.Summarizer
@@ -60,19 +61,77 @@ func (t *turn) cmdSummary(arg string) error {
 		t.say(txtSummaryFailed.in(lang))
 		return nil
 	}
-	t.later = func(ctx context.Context) []sender.Message {
-		text, png, err := maker.Render(ctx, req, lang, true)
+	t.later = t.b.summaryJob(chat, req, lang)
+	return nil
+}
+
+// summaryJob makes the summary of req for chat in lang: the text, with
+// buttons for the other period kinds of the same scope (on its last part
+// when it is split), then the chart.
+func (b *Bot) summaryJob(chat int64, req summary.Request, lang string) func(context.Context) []sender.Message {
+	return func(ctx context.Context) []sender.Message {
+		text, png, err := b.opt.Summaries.Render(ctx, req, lang, true)
 		if err != nil {
-			t.b.log.Error("make the summary", "chat_id", chat, "error", err)
+			b.log.Error("make the summary", "chat_id", chat, "error", err)
 			return []sender.Message{sender.Text(chat, txtSummaryFailed.in(lang))}
 		}
-		out := []sender.Message{sender.Text(chat, text)}
+		out := []sender.Message{sender.Ask(chat, text, summaryButtons(req.OPD, lang))}
 		if len(png) > 0 {
 			out = append(out, sender.Photo(chat, sender.FileBytes("ringkasan.png", png), txtSummaryChart.in(lang)))
 		}
 		return out
 	}
-	return nil
+}
+
+// Summary buttons: btnSummary, a period letter, then the OPD code. They
+// need no conversation state (a summary can be asked again at any time),
+// so they carry no nonce; the role is checked on every press.
+const btnSummary = "s"
+
+var summaryKinds = []struct {
+	letter string
+	kind   survey.PeriodKind
+	label  msg
+}{
+	{"w", survey.PeriodWeek, msg{"Minggu", "Week"}}, {"m", survey.PeriodMonth, msg{"Bulan", "Month"}},
+	{"q", survey.PeriodQuarter, msg{"Triwulan", "Quarter"}}, {"y", survey.PeriodYear, msg{"Tahun", "Year"}},
+}
+
+func summaryButtons(opd, lang string) [][]sender.Button {
+	row := make([]sender.Button, 0, len(summaryKinds))
+	for _, k := range summaryKinds {
+		row = append(row, sender.DataButton(k.label.in(lang), encodeData(kindNonce, 0, prefixAdmin+btnSummary+k.letter+opd)))
+	}
+	return [][]sender.Button{row}
+}
+
+// adminButton handles a press of an admin button (summary buttons today):
+// refused, politely and logged without the data, unless the presser (by
+// user id, also in a group) has an admin role.
+func (t *turn) adminButton(token string) error {
+	if !t.roles.Has(roleAdmins) {
+		t.b.log.Warn("button refused", "kind", "admin", "user_id", t.userID())
+		t.cbToast = txtNotAllowed.in(t.lang())
+		return nil
+	}
+	rest, ok := strings.CutPrefix(token, btnSummary)
+	if !ok || rest == "" {
+		return t.stale()
+	}
+	for _, k := range summaryKinds {
+		if opd, ok := strings.CutPrefix(rest, k.letter); ok {
+			if _, known := t.b.opt.Catalog.OPD(opd); opd != "" && !known {
+				return t.stale()
+			}
+			if t.b.opt.Summaries == nil {
+				t.cbToast = txtSummaryFailed.in(t.lang())
+				return nil
+			}
+			t.later = t.b.summaryJob(t.chatID, summary.Request{Kind: k.kind, OPD: opd}, t.lang())
+			return nil
+		}
+	}
+	return t.stale()
 }
 
 // argProblem words a bad summary argument in lang.

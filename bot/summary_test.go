@@ -165,9 +165,35 @@ func TestSummaryAskedInAGroupGoesToTheGroup(t *testing.T) {
 		if n := len(u.Messages()); n != 0 {
 			t.Errorf("the admin's private chat got %d messages, want none", n)
 		}
-		// Someone without a role in the same group gets the refusal there.
+		// The summary's period buttons: a member without a role is refused
+		// (a toast, nothing sent); the admin gets the month's summary.
 		other := r.emu.User(9200, botapitest.WithLanguage("id"))
 		before := g.LastMessage().ID
+		if _, err := g.Press(other, "Bulan"); err != nil {
+			t.Fatal(err)
+		}
+		ctx0, cancel0 := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel0()
+		for !answered(other) && ctx0.Err() == nil {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if a := other.CallbackAnswers(); len(a) != 1 || !strings.Contains(a[0].Text, "hanya untuk petugas") {
+			t.Fatalf("the member's press was answered %+v, want the refusal", a)
+		}
+		if _, err := g.Press(u, "Bulan"); err != nil {
+			t.Fatal(err)
+		}
+		month, _ := waitSummary(t, g, before)
+		if !strings.Contains(month.Text, "📊 Ringkasan November 2026") {
+			t.Errorf("the month button gave %q", strings.SplitN(month.Text, "\n", 2)[0])
+		}
+		for _, m := range g.Messages() {
+			if m.ID > before && m.ID < month.ID {
+				t.Errorf("the refused press sent %q to the group", m.Text)
+			}
+		}
+		// Someone without a role in the same group gets the refusal there.
+		before = g.LastMessage().ID
 		g.Send(other, "/ringkasan")
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -272,4 +298,15 @@ func TestLongSummarySplitsAtLineBreaks(t *testing.T) {
 			}
 		}
 	})
+}
+
+// answered reports whether every callback query of u was answered.
+func answered(u *botapitest.User) bool {
+	a := u.CallbackAnswers()
+	for _, x := range a {
+		if !x.Answered {
+			return false
+		}
+	}
+	return len(a) > 0
 }

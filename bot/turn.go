@@ -131,6 +131,9 @@ func (t *turn) callback(cq *tgbotapi.CallbackQuery) error {
 		}
 		return t.step(survey.Input{Kind: survey.InputChoice, Token: d.token})
 	}
+	if token, ok := strings.CutPrefix(d.token, prefixAdmin); ok {
+		return t.adminButton(token)
+	}
 	def := t.b.stages[t.st.Stage]
 	token, mine := strings.CutPrefix(d.token, def.prefix)
 	if d.ctx != int64(t.st.Nonce) || def.button == nil || !mine || !t.roles.Has(buttonRoles(def.prefix)) {
