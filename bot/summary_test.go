@@ -197,7 +197,9 @@ func TestSummaryAskedInAGroupGoesToTheGroup(t *testing.T) {
 		g.Send(other, "/ringkasan")
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if _, err := g.WaitFor(ctx, func(m botapitest.Message) bool { return m.ID > before && strings.Contains(m.Text, "hanya untuk petugas") }); err != nil {
+		if _, err := g.WaitFor(ctx, func(m botapitest.Message) bool {
+			return m.ID > before && strings.Contains(m.Text, "hanya untuk petugas")
+		}); err != nil {
 			t.Fatalf("no refusal in the group: %v", err)
 		}
 	})
