@@ -19,7 +19,7 @@ var scoreText = map[string]map[string]string{
 		"city":    "Kota", "opd": "OPD", "service": "Layanan",
 		"cityNote":   "IKM kota = rata-rata IKM OPD; GABUNGAN = IKM semua responden digabung.",
 		"blockTitle": "Pemanfaatan dan dampak — %s (%s)", "blockHead": "INDEKS\tNILAI\tKATEGORI\tN",
-		"noData": "Belum ada data.", "suppressed": "< 5 responden", "minutes": "menit", "hours": "jam",
+		"noData": "Belum ada data.", "suppressed": "< 5 responden",
 	},
 	survey.LangEN: {
 		"title": "IKM %s (%s)", "empty": "No SKM responses submitted in this period yet.",
@@ -27,7 +27,7 @@ var scoreText = map[string]map[string]string{
 		"city":    "City", "opd": "OPD", "service": "Service",
 		"cityNote":   "City IKM = mean of the OPD IKMs; POOLED = IKM of all respondents pooled.",
 		"blockTitle": "Usage and impact — %s (%s)", "blockHead": "INDEX\tVALUE\tBAND\tN",
-		"noData": "No data yet.", "suppressed": "< 5 respondents", "minutes": "min", "hours": "h",
+		"noData": "No data yet.", "suppressed": "< 5 respondents",
 	},
 }
 

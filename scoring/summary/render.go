@@ -14,6 +14,33 @@ var kinerjaEN = map[scoring.Kinerja]string{
 	scoring.KinerjaKurangBaik: "Poor", scoring.KinerjaTidakBaik: "Very poor",
 }
 
+// statusEN and levelEN name the sample statuses and the 0–100 index
+// bands in English (the stored names are Indonesian).
+var (
+	statusEN = map[scoring.Status]string{
+		scoring.StatusMemenuhi: "Memenuhi (sample met)", scoring.StatusSementara: "Sementara (provisional)",
+		scoring.StatusUnknown: "population unknown",
+	}
+	levelEN = map[scoring.Level]string{
+		scoring.LevelSangatTinggi: "Very high", scoring.LevelTinggi: "High", scoring.LevelSedang: "Medium",
+		scoring.LevelRendah: "Low", scoring.LevelSangatRendah: "Very low",
+	}
+)
+
+func status(s scoring.Status, lang string) string {
+	if en, ok := statusEN[s]; ok && lang == survey.LangEN {
+		return en
+	}
+	return string(s)
+}
+
+func band(b string, lang string) string {
+	if en, ok := levelEN[scoring.Level(b)]; ok && lang == survey.LangEN {
+		return en
+	}
+	return b
+}
+
 func kinerja(m scoring.Mutu, lang string) string {
 	k := m.Kinerja()
 	if lang == survey.LangEN {
@@ -112,7 +139,7 @@ func ikmText(i IKM, lang string) string {
 		parts = append(parts, wordf(lang, "ci", num(i.CILow, 2, lang), num(i.CIHigh, 2, lang)))
 	}
 	if i.Status != "" {
-		parts = append(parts, string(i.Status))
+		parts = append(parts, status(i.Status, lang))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -168,7 +195,7 @@ func writeUsage(b *strings.Builder, s Summary, lang string) {
 		case f.Valid:
 			text = scoring.FormatIndex(def, f.Value, nil, lang)
 			if f.Band != "" {
-				text += " (" + f.Band + ")"
+				text += " (" + band(f.Band, lang) + ")"
 			}
 			text += ", " + wordf(lang, "nOnly", count(f.N, lang))
 		}

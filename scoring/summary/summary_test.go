@@ -174,7 +174,7 @@ func TestComposeSuppressesAndLearnsFromTheBestShownOPD(t *testing.T) {
 		t.Errorf("trend ends %+v, %+v; want 20 respondents shown, the week of 3 suppressed", prev, last)
 	}
 	en := summary.Text(s, "en")
-	for _, want := range []string{"Responses: 20; −10 (−33.3 %) vs Week 47 2026 (30)", "n 1,234", "• Office B: < 5 respondents", "As of 26 November 2026 14:00 WIB"} {
+	for _, want := range []string{"Responses: 20; −10 (−33.3 %) vs Week 47 2026 (30)", "n 1,234", "• Office B: < 5 respondents", "Memenuhi (sample met)", "As of 26 November 2026 14:00 WIB"} {
 		if !strings.Contains(en, want) {
 			t.Errorf("English summary lacks %q:\n%s", want, en)
 		}

@@ -128,3 +128,26 @@ func edgeLine(xys plotter.XYs) (*plotter.Line, error) {
 	l.Color, l.Width, l.Dashes = edgeColor, vg.Points(1.2), []vg.Length{vg.Points(6), vg.Points(4)}
 	return l, nil
 }
+
+// addBands adds the band edges as dashed lines across the other axis from
+// from to to (vertical lines on a horizontal IKM axis), and the mutu
+// letters between them at letters on that axis.
+func addBands(p *plot.Plot, edges []float64, from, to, letters float64, horizontal bool) error {
+	for _, e := range edges {
+		xys := plotter.XYs{{X: e, Y: from}, {X: e, Y: to}}
+		if !horizontal {
+			xys = plotter.XYs{{X: from, Y: e}, {X: to, Y: e}}
+		}
+		l, err := edgeLine(xys)
+		if err != nil {
+			return err
+		}
+		p.Add(l)
+	}
+	labels, err := bandLabels(edges, letters, horizontal)
+	if err != nil {
+		return err
+	}
+	p.Add(labels)
+	return nil
+}

@@ -68,18 +68,9 @@ func barPlot(s summary.Series, title, lang string) (*plot.Plot, error) {
 		p.NominalY(names...)
 	}
 	top := float64(n) - 0.5
-	for _, e := range s.BandEdges {
-		l, err := edgeLine(plotter.XYs{{X: e, Y: -0.5}, {X: e, Y: top}})
-		if err != nil {
-			return nil, err
-		}
-		p.Add(l)
-	}
-	letters, err := bandLabels(s.BandEdges, top+0.25, true)
-	if err != nil {
+	if err := addBands(p, s.BandEdges, -0.5, top, top+0.25, true); err != nil {
 		return nil, err
 	}
-	p.Add(letters)
 	p.X.Min, p.X.Max = 0, 100
 	p.Y.Min, p.Y.Max = -0.6, top+0.6
 	p.X.Tick.Marker = append(plot.ConstantTicks{{Value: 0, Label: "0"}}, ikmTicks(s.BandEdges, lang)...)
@@ -162,18 +153,9 @@ func trendPlot(s summary.Series, title, lang string) (*plot.Plot, error) {
 		p.Add(labels)
 	}
 	last := float64(len(s.Trend)) - 0.5
-	for _, e := range s.BandEdges {
-		l, err := edgeLine(plotter.XYs{{X: -0.5, Y: e}, {X: last, Y: e}})
-		if err != nil {
-			return nil, err
-		}
-		p.Add(l)
-	}
-	letters, err := bandLabels(s.BandEdges, last+0.2, false)
-	if err != nil {
+	if err := addBands(p, s.BandEdges, -0.5, last, last+0.2, false); err != nil {
 		return nil, err
 	}
-	p.Add(letters)
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.5, last+0.5
 	p.Y.Min, p.Y.Max = 25, 108 // room for the labels above 100
