@@ -29,9 +29,9 @@ const (
 // texts are the chart's words, by language.
 var texts = map[string]map[string]string{
 	survey.LangID: {"bars": "IKM per %s — %s", "opd": "OPD", "service": "layanan", "trend": "Tren IKM %s, 12 minggu terakhir (n per minggu)",
-		"week": "Minggu (ISO)", "few": "< 5 responden", "none": "belum ada jawaban", "city": "kota"},
+		"week": "Minggu (ISO)", "few": "< 5 responden", "fewWeek": "< 5\nresponden", "none": "belum ada jawaban", "city": "kota"},
 	survey.LangEN: {"bars": "IKM by %s — %s", "opd": "OPD", "service": "service", "trend": "IKM of the %s, last 12 weeks (n per week)",
-		"week": "ISO week", "few": "< 5 respondents", "none": "no answers yet", "city": "city"},
+		"week": "ISO week", "few": "< 5 respondents", "fewWeek": "< 5\nrespondents", "none": "no answers yet", "city": "city"},
 }
 
 func tr(lang, key string) string {

@@ -91,47 +91,51 @@ func plotWhiteOr(shown bool) colorT {
 	return grayColor
 }
 
+// trendData splits the weeks into runs of consecutive shown weeks (each a
+// line), their points, and the labels: value and n above a shown week,
+// "< 5 responden" low in a suppressed one.
+func trendData(s summary.Series, lang string) (runs []plotter.XYs, points plotter.XYs, labels plotter.XYLabels) {
+	var run plotter.XYs
+	for i, t := range s.Trend {
+		switch {
+		case t.Shown:
+			xy := plotter.XY{X: float64(i), Y: t.Value}
+			run, points = append(run, xy), append(points, xy)
+			labels.XYs = append(labels.XYs, plotter.XY{X: float64(i), Y: t.Value + 3})
+			labels.Labels = append(labels.Labels, scoring.FormatNumber(t.Value, 2, lang)+"\nn "+scoring.FormatNumber(float64(t.N), 0, lang))
+			continue
+		case t.Suppressed:
+			labels.XYs = append(labels.XYs, plotter.XY{X: float64(i), Y: 30})
+			labels.Labels = append(labels.Labels, tr(lang, "fewWeek"))
+		}
+		if len(run) > 1 {
+			runs = append(runs, run)
+		}
+		run = nil
+	}
+	if len(run) > 1 {
+		runs = append(runs, run)
+	}
+	return runs, points, labels
+}
+
 // trendPlot draws the scope's weekly IKM: points joined where weeks are
 // consecutive, each with its value and n; a week of fewer than 5
 // respondents is marked without a value.
 func trendPlot(s summary.Series, title, lang string) (*plot.Plot, error) {
 	p := newPlot(title)
-	var run plotter.XYs
-	var points plotter.XYs
-	var xys plotter.XYs
-	var texts []string
-	flush := func() error {
-		if len(run) > 1 {
-			l, err := plotter.NewLine(run)
-			if err != nil {
-				return fmt.Errorf("chart: trend: %w", err)
-			}
-			l.Color, l.Width = trendColor, vg.Points(2.5)
-			p.Add(l)
+	runs, points, xyLabels := trendData(s, lang)
+	for _, run := range runs {
+		l, err := plotter.NewLine(run)
+		if err != nil {
+			return nil, fmt.Errorf("chart: trend: %w", err)
 		}
-		run = nil
-		return nil
+		l.Color, l.Width = trendColor, vg.Points(2.5)
+		p.Add(l)
 	}
 	names := make([]string, len(s.Trend))
 	for i, t := range s.Trend {
 		names[i] = t.Label
-		switch {
-		case t.Shown:
-			xy := plotter.XY{X: float64(i), Y: t.Value}
-			run, points = append(run, xy), append(points, xy)
-			xys = append(xys, plotter.XY{X: float64(i), Y: t.Value + 3})
-			texts = append(texts, scoring.FormatNumber(t.Value, 2, lang)+"\nn "+scoring.FormatNumber(float64(t.N), 0, lang))
-			continue
-		case t.Suppressed:
-			xys = append(xys, plotter.XY{X: float64(i), Y: 30})
-			texts = append(texts, "< 5")
-		}
-		if err := flush(); err != nil {
-			return nil, err
-		}
-	}
-	if err := flush(); err != nil {
-		return nil, err
 	}
 	if len(points) > 0 {
 		sc, err := plotter.NewScatter(points)
@@ -141,8 +145,8 @@ func trendPlot(s summary.Series, title, lang string) (*plot.Plot, error) {
 		sc.GlyphStyle.Color, sc.GlyphStyle.Radius, sc.GlyphStyle.Shape = trendColor, vg.Points(4), draw.CircleGlyph{}
 		p.Add(sc)
 	}
-	if len(xys) > 0 {
-		labels, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: texts})
+	if len(xyLabels.XYs) > 0 {
+		labels, err := plotter.NewLabels(xyLabels)
 		if err != nil {
 			return nil, fmt.Errorf("chart: trend labels: %w", err)
 		}
