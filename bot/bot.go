@@ -93,6 +93,8 @@ type Bot struct {
 	stages   map[stage]stageDef
 	commands []command
 	marks    replyMarks
+	// slow counts the slow replies still being made (summary.go).
+	slow slowReplies
 }
 
 // New checks the options and builds a Bot.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kotasolok/egovpulse/bot/sender"
@@ -152,20 +153,78 @@ func argProblem(e *summary.ArgError, lang string) string {
 // order holds); past it, the chat is told the reply comes when ready, and
 // it is queued then (bounded by SummaryTimeout).
 func (b *Bot) runLater(ctx context.Context, chatID int64, lang string, job func(context.Context) []sender.Message) {
-	done := make(chan []sender.Message, 1)
+	result, late := make(chan []sender.Message), make(chan struct{})
+	b.slow.add()
 	go func() {
+		defer b.slow.done()
 		jctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.opt.SummaryTimeout)
 		defer cancel()
-		done <- job(jctx)
+		out := job(jctx)
+		select {
+		case result <- out: // the turn still waits: it queues them
+		case <-late:
+			b.enqueueAll(out)
+		}
 	}()
 	timer := time.NewTimer(b.opt.SummaryBudget)
 	defer timer.Stop()
 	select {
-	case out := <-done:
+	case out := <-result:
 		b.enqueueAll(out)
 	case <-timer.C:
 		b.opt.Outbox.Enqueue(sender.Text(chatID, txtSummaryNotReady.in(lang)))
-		go func() { b.enqueueAll(<-done) }()
+		close(late)
+	}
+}
+
+// waitSlow waits, at most d, for the slow replies still being made, so
+// that Run's end lets them reach the outbox.
+func (b *Bot) waitSlow(d time.Duration) {
+	if !b.slow.wait(d) {
+		b.log.Warn("slow replies still being made at shutdown; they may not be sent")
+	}
+}
+
+// slowReplies counts the slow replies being made; wait returns when none
+// is (a WaitGroup may not be added to while it is waited on).
+type slowReplies struct {
+	mu   sync.Mutex
+	n    int
+	idle chan struct{}
+}
+
+func (s *slowReplies) add() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n == 0 {
+		s.idle = make(chan struct{})
+	}
+	s.n++
+}
+
+func (s *slowReplies) done() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n--; s.n == 0 {
+		close(s.idle)
+	}
+}
+
+// wait reports whether every slow reply was made within d.
+func (s *slowReplies) wait(d time.Duration) bool {
+	s.mu.Lock()
+	n, idle := s.n, s.idle
+	s.mu.Unlock()
+	if n == 0 {
+		return true
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-idle:
+		return true
+	case <-timer.C:
+		return false
 	}
 }
 

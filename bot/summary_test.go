@@ -30,6 +30,13 @@ const superadmin = 9001
 // Scenario's answers and the summaries of a process (refresh first).
 func summaryRig(t *testing.T, e *env, cat *survey.Catalog) *rig {
 	t.Helper()
+	return summaryRigWith(t, e, cat, nil)
+}
+
+// summaryRigWith is summaryRig with the summarizer and the bot's options
+// changed by opt.
+func summaryRigWith(t *testing.T, e *env, cat *survey.Catalog, opt func(*report.Summarizer, *bot.Options)) *rig {
+	t.Helper()
 	if cat == nil {
 		cat = e.cat
 	}
@@ -43,6 +50,9 @@ func summaryRig(t *testing.T, e *env, cat *survey.Catalog) *rig {
 		o.Catalog = cat
 		o.Roles = bot.GrantedRoles{Superadmins: []int64{superadmin, 9009}, Grants: e.store}
 		o.Summaries = sz
+		if opt != nil {
+			opt(sz, o)
+		}
 	})
 	r.poll()
 	return r
@@ -311,4 +321,28 @@ func answered(u *botapitest.User) bool {
 		}
 	}
 	return len(a) > 0
+}
+
+// TestSlowSummaryIsSentWhenReady: a summary that takes longer than the
+// turn's budget is announced at once and sent, in order, when ready.
+func TestSlowSummaryIsSentWhenReady(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e *env) {
+		release := make(chan struct{})
+		r := summaryRigWith(t, e, nil, func(sz *report.Summarizer, o *bot.Options) {
+			refresh := sz.Refresh
+			sz.Refresh = func(ctx context.Context) error {
+				<-release
+				return refresh(ctx)
+			}
+			o.SummaryBudget = 50 * time.Millisecond
+		})
+		u := r.emu.User(superadmin, botapitest.WithLanguage("id"))
+		u.Send("/ringkasan")
+		note := wait(t, u, "the note", after(0, "sedang disiapkan"))
+		close(release)
+		text, _ := waitSummary(t, u, note.ID)
+		if !strings.Contains(text.Text, cityIKM(t, e.store)) {
+			t.Errorf("the late summary lacks the city IKM:\n%s", text.Text)
+		}
+	})
 }
