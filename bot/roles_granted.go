@@ -8,6 +8,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/kotasolok/egovpulse/storage"
+	"github.com/kotasolok/egovpulse/survey"
 )
 
 // GrantReader reads the role granted to a user in chat (/admin tambah);
@@ -86,4 +87,24 @@ func (b *Bot) rolesFor(ctx context.Context, upd tgbotapi.Update, userID int64) R
 		return RoleResident
 	}
 	return b.rolesOf(ctx, userID)
+}
+
+// GrantedMenus are the chat-scoped command menus of the users granted a
+// role in chat (a viewer's and an admin's: the summary, /peran; not
+// /admin), registered beside Menus at start. A superadmin's grant is left
+// out: Menus has the superadmins' menus.
+func GrantedMenus(grants []storage.AdminGrant, superadmins []int64) []CommandMenu {
+	table := commandTable()
+	var out []CommandMenu
+	for _, g := range grants {
+		if slices.Contains(superadmins, g.UserID) {
+			continue
+		}
+		r := RoleResident | grantRole(g.Role)
+		scope := tgbotapi.NewBotCommandScopeChat(g.UserID)
+		out = append(out,
+			CommandMenu{Scope: scope, Commands: menu(table, r, survey.LangID)},
+			CommandMenu{Scope: scope, Language: survey.LangEN, Commands: menu(table, r, survey.LangEN)})
+	}
+	return out
 }

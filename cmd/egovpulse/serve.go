@@ -201,7 +201,13 @@ func (s *service) run(ctx context.Context, ln net.Listener) error {
 	// The webhook (or its removal, for polling) must be in place before
 	// serving; the command menus follow in the background.
 	hook := bot.WebhookSettings{URL: webhook, Secret: s.cfg.WebhookSecret, Token: s.cfg.TelegramToken}
-	menusDone, err := bot.Register(ctx, s.api, bot.Menus(s.cfg.AdminTelegramIDs, nil), hook, bot.RegisterOptions{Logger: s.log})
+	menus := bot.Menus(s.cfg.AdminTelegramIDs, nil)
+	if grants, err := s.store.ActiveGrants(ctx); err != nil {
+		s.log.Warn("read the roles granted in chat; their menus are not registered", "error", err)
+	} else {
+		menus = append(menus, bot.GrantedMenus(grants, s.cfg.AdminTelegramIDs)...)
+	}
+	menusDone, err := bot.Register(ctx, s.api, menus, hook, bot.RegisterOptions{Logger: s.log})
 	if err != nil {
 		return err
 	}
