@@ -84,10 +84,12 @@ func (b *Bot) summaryJob(chat int64, req summary.Request, lang string) func(cont
 	}
 }
 
-// Summary buttons: btnSummary, a period letter, then the OPD code. They
-// need no conversation state (a summary can be asked again at any time),
-// so they carry no nonce; the role is checked on every press.
-const btnSummary = "s"
+// Summary buttons: prefixAdmin + btnSummary, a period letter, then the OPD
+// code. They need no conversation state (a summary can be asked again at
+// any time), so they carry no nonce and are handled before the stage's
+// buttons (other admin buttons go to their stage as usual); the role is
+// checked on every press.
+const btnSummary = "sum:"
 
 var summaryKinds = []struct {
 	letter string
@@ -106,31 +108,29 @@ func summaryButtons(opd, lang string) [][]sender.Button {
 	return [][]sender.Button{row}
 }
 
-// adminButton handles a press of an admin button (summary buttons today):
-// refused, politely and logged without the data, unless the presser (by
-// user id, also in a group) has an admin role.
-func (t *turn) adminButton(token string) error {
+// summaryButton handles a press of a summary button (token after
+// prefixAdmin+btnSummary): refused, politely and logged without the data,
+// unless the presser (by user id, also in a group) has an admin role.
+func (t *turn) summaryButton(token string) error {
 	if !t.roles.Has(roleAdmins) {
-		t.b.log.Warn("button refused", "kind", "admin", "user_id", t.userID())
+		t.b.log.Warn("button refused", "kind", "summary", "user_id", t.userID())
 		t.cbToast = txtNotAllowed.in(t.lang())
 		return nil
 	}
-	rest, ok := strings.CutPrefix(token, btnSummary)
-	if !ok || rest == "" {
-		return t.stale()
-	}
 	for _, k := range summaryKinds {
-		if opd, ok := strings.CutPrefix(rest, k.letter); ok {
-			if _, known := t.b.opt.Catalog.OPD(opd); opd != "" && !known {
-				return t.stale()
-			}
-			if t.b.opt.Summaries == nil {
-				t.cbToast = txtSummaryFailed.in(t.lang())
-				return nil
-			}
-			t.later = t.b.summaryJob(t.chatID, summary.Request{Kind: k.kind, OPD: opd}, t.lang())
+		opd, ok := strings.CutPrefix(token, k.letter)
+		if !ok {
+			continue
+		}
+		if _, known := t.b.opt.Catalog.OPD(opd); opd != "" && !known {
+			return t.stale()
+		}
+		if t.b.opt.Summaries == nil {
+			t.cbToast = txtSummaryFailed.in(t.lang())
 			return nil
 		}
+		t.later = t.b.summaryJob(t.chatID, summary.Request{Kind: k.kind, OPD: opd}, t.lang())
+		return nil
 	}
 	return t.stale()
 }

@@ -131,8 +131,8 @@ func (t *turn) callback(cq *tgbotapi.CallbackQuery) error {
 		}
 		return t.step(survey.Input{Kind: survey.InputChoice, Token: d.token})
 	}
-	if token, ok := strings.CutPrefix(d.token, prefixAdmin); ok {
-		return t.adminButton(token)
+	if token, ok := strings.CutPrefix(d.token, prefixAdmin+btnSummary); ok {
+		return t.summaryButton(token)
 	}
 	def := t.b.stages[t.st.Stage]
 	token, mine := strings.CutPrefix(d.token, def.prefix)
