@@ -84,6 +84,12 @@ type Options struct {
 	// MenuAPI sets the officials' command menu in their chats when they
 	// join or /start (official_menu.go; nil: no per-chat menus).
 	MenuAPI Requester
+	// Summaries makes /ringkasan's summary (nil: the command says it
+	// cannot). SummaryBudget is how long a turn waits for it before saying
+	// it comes when ready (default 5 s); SummaryTimeout bounds the making
+	// (default 2 min).
+	Summaries                     Summaries
+	SummaryBudget, SummaryTimeout time.Duration
 }
 
 // Bot handles updates for residents, officials and admins.
@@ -95,6 +101,8 @@ type Bot struct {
 	commands []command
 	marks    replyMarks
 	menus    chan chatMenu
+	// slow counts the slow replies still being made (summary.go).
+	slow slowReplies
 }
 
 // New checks the options and builds a Bot.
@@ -134,6 +142,8 @@ func New(opt Options) (*Bot, error) {
 	opt.MarkEvery = cmp.Or(opt.MarkEvery, 250*time.Millisecond)
 	opt.RecoverEvery = cmp.Or(opt.RecoverEvery, 5*time.Second)
 	opt.RecoverAfter = cmp.Or(opt.RecoverAfter, 15*time.Second)
+	opt.SummaryBudget = cmp.Or(opt.SummaryBudget, defaultSummaryBudget)
+	opt.SummaryTimeout = cmp.Or(opt.SummaryTimeout, defaultSummaryTimeout)
 	return &Bot{opt: opt, engine: survey.NewEngine(), log: opt.Logger, stages: stageTable(), commands: commandTable(),
 		menus: make(chan chatMenu, menuQueueSize)}, nil
 }
@@ -175,7 +185,7 @@ func (b *Bot) handleOnce(ctx context.Context, upd tgbotapi.Update, settle time.D
 	if err != nil {
 		return err
 	}
-	roles := b.rolesOf(ctx, user.ID)
+	roles := b.rolesFor(ctx, upd, user.ID)
 	var t *turn
 	err = b.opt.Store.ApplyChatUpdate(ctx, int64(upd.UpdateID), chatID, func(tx *storage.Tx) error {
 		t = b.newTurn(ctx, tx, chatID, user, roles, st.clone())
@@ -208,6 +218,9 @@ func (b *Bot) handleOnce(ctx context.Context, upd tgbotapi.Update, settle time.D
 	// A redelivery that held the prompt back leaves the update's reply
 	// owed: the process that applied it may have died before sending it.
 	b.queueReplies(t.out, chatID, int64(upd.UpdateID), seen && t.heldBack)
+	if t.later != nil {
+		b.runLater(ctx, chatID, t.lang(), t.later)
+	}
 	return nil
 }
 

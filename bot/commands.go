@@ -33,6 +33,8 @@ func commandTable() []command {
 		{msg{"status", "status"}, msg{"Yang perlu Anda isi bulan ini", "What is due for you this month"}, RoleOfficial, (*turn).cmdStatus},
 		{msg{"lapor", "report"}, msg{"Laporkan jumlah orang dilayani (operator)", "Report the people served (operator)"}, RoleOfficial, (*turn).cmdLapor},
 		{msg{"peran", "whoami"}, msg{"Peran Anda di layanan ini", "Your roles in this service"}, roleAdmins, (*turn).cmdWhoAmI},
+		{msg{"ringkasan", "summary"}, msg{"Ringkasan IKM, pemanfaatan dan dampak, dengan grafik", "Summary of IKM, usage and impact, with a chart"}, roleAdmins, (*turn).cmdSummary},
+		{msg{"admin", "admin"}, msg{"Kelola peran: tambah, hapus, daftar", "Manage roles: add, remove, list"}, RoleSuperadmin, (*turn).cmdAdmin},
 		{msg{"bantuan", "help"}, msg{"Daftar perintah", "List of commands"}, RoleResident, (*turn).cmdHelp},
 	}
 }

@@ -128,6 +128,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
+			b.waitSlow(5 * time.Second)
 			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			b.flushMarks(fctx)
 			cancel()

@@ -47,6 +47,8 @@ type turn struct {
 	// menuRoles, when set, are the roles whose command menu the chat gets
 	// once the turn is committed (an official joining or starting).
 	menuRoles Role
+	// later makes a slow reply after the turn committed (summary.go).
+	later func(ctx context.Context) []sender.Message
 }
 
 func (t *turn) lang() string { return t.st.Lang }
@@ -77,6 +79,9 @@ func (t *turn) handle(upd tgbotapi.Update) error {
 
 func (t *turn) message(m *tgbotapi.Message) error {
 	if !m.Chat.IsPrivate() {
+		if name := strings.ToLower(m.Command()); m.IsCommand() && isGroupCommand(name) {
+			return t.command(name, strings.TrimSpace(m.CommandArguments()))
+		}
 		if m.IsCommand() {
 			t.say(txtGroup.in(t.lang()))
 		}
@@ -128,6 +133,9 @@ func (t *turn) callback(cq *tgbotapi.CallbackQuery) error {
 			return t.stale()
 		}
 		return t.step(survey.Input{Kind: survey.InputChoice, Token: d.token})
+	}
+	if token, ok := strings.CutPrefix(d.token, prefixAdmin+btnSummary); ok {
+		return t.summaryButton(token)
 	}
 	def := t.b.stages[t.st.Stage]
 	token, mine := strings.CutPrefix(d.token, def.prefix)

@@ -113,23 +113,29 @@ func (s *Scorer) SlotKey(t time.Time) string {
 // recomputed for the touched services, their OPDs and the city.
 func (s *Scorer) Incremental(ctx context.Context) (RunResult, error) {
 	now := s.now()
-	return s.run(ctx, JobScoreIncremental, s.SlotKey(now), true, func(ctx context.Context, res *RunResult) (scoring.RecomputeResult, error) {
-		last, err := s.Store.LastJobRun(ctx, JobScoreIncremental)
-		switch {
-		case errors.Is(err, storage.ErrNotFound):
-			res.Watermark = time.Unix(0, 0).UTC() // never ran: everything
-		case err != nil:
-			return scoring.RecomputeResult{}, err
-		default:
-			res.Watermark = last.StartedAt.Add(-s.lookback())
-		}
-		touches, err := s.touchesSince(ctx, res.Watermark)
-		if err != nil {
-			return scoring.RecomputeResult{}, err
-		}
-		res.Touched = len(touches)
-		return s.Recomputer.Incremental(ctx, s.kinds(), touches)
-	})
+	return s.run(ctx, JobScoreIncremental, s.SlotKey(now), true, s.incremental)
+}
+
+// incremental computes an incremental run: every period (of Kinds)
+// containing an answer submitted since the watermark (the previous
+// incremental run's start less Lookback), for the touched services, their
+// OPDs and the city.
+func (s *Scorer) incremental(ctx context.Context, res *RunResult) (scoring.RecomputeResult, error) {
+	last, err := s.Store.LastJobRun(ctx, JobScoreIncremental)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		res.Watermark = time.Unix(0, 0).UTC() // never ran: everything
+	case err != nil:
+		return scoring.RecomputeResult{}, err
+	default:
+		res.Watermark = last.StartedAt.Add(-s.lookback())
+	}
+	touches, err := s.touchesSince(ctx, res.Watermark)
+	if err != nil {
+		return scoring.RecomputeResult{}, err
+	}
+	res.Touched = len(touches)
+	return s.Recomputer.Incremental(ctx, s.kinds(), touches)
 }
 
 // Full runs the nightly job for the local day of now: every period from

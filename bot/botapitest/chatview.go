@@ -138,6 +138,12 @@ func (g *Group) Send(from *User, text string) int {
 	})
 }
 
+// Press presses, as from, the button labelled label in the group's last
+// bot message with an inline keyboard, and returns the update_id.
+func (g *Group) Press(from *User, label string) (int, error) {
+	return g.s.press(from.id, g.id, 0, label)
+}
+
 // Migrate turns the group into a supergroup with id newID: a service
 // message with migrate_to_chat_id is queued, and later sends to the old id
 // answer 400 with parameters.migrate_to_chat_id. It returns the supergroup.

@@ -313,6 +313,9 @@ func (t *terminal) print() {
 		if m.Document != nil {
 			fmt.Fprintf(t.out, "  [document %s, %d bytes]\n", m.Document.Name, m.Document.Size)
 		}
+		if m.Photo != nil {
+			fmt.Fprintf(t.out, "  [photo %s, %d bytes]\n", m.Photo.Name, m.Photo.Size)
+		}
 		if m.HasButtons() {
 			t.keys, t.kbID, t.answers = nil, m.ID, false
 			for _, row := range m.Buttons {

@@ -39,6 +39,7 @@ func commands() []command {
 		{"serve", "run the Telegram bot (polling or webhook) and its HTTP server", runServe},
 		{"score", "recompute the scores and print the quarter's IKM: score [--period P] [--from DATE] [--all] [--json]", runScore},
 		{"counts", "load the people served per service and period (N of the IKM sample check, digital take-up): counts import FILE.csv [--skip-invalid]", runCounts},
+		{"summary", "print the summary /ringkasan sends and write its chart: summary [minggu|bulan|triwulan|tahun] [OPD] [PERIOD] [--lang en] [--chart FILE]", runSummary},
 		{"migrate", "apply pending database migrations", runMigrate},
 		{"officials", "the officials' roster: officials import FILE.csv [--skip-invalid] | list [--opd CODE] | invite --opd CODE [--csv FILE] | revoke ID", runOfficials},
 		{"followups", "follow-up items for services whose lowest unsur is in band C or D: followups list [--opd CODE] [--open] | set ID [--owner] [--action] [--due] [--status] | open", runFollowUps},

@@ -19,7 +19,7 @@ var scoreText = map[string]map[string]string{
 		"city": "Kota", "opd": "OPD", "service": "Layanan",
 		"cityNote":   "IKM kota = rata-rata IKM OPD; GABUNGAN = IKM semua responden digabung.",
 		"blockTitle": "Pemanfaatan dan dampak — %s (%s)", "blockHead": "INDEKS\tNILAI\tKATEGORI\tN",
-		"noData": "Belum ada data.", "suppressed": "< 5 responden", "minutes": "menit", "hours": "jam",
+		"noData": "Belum ada data.", "suppressed": "< 5 responden",
 	},
 	survey.LangEN: {
 		"title": "IKM %s (%s)", "empty": "No SKM responses submitted in this period yet.",
@@ -27,7 +27,7 @@ var scoreText = map[string]map[string]string{
 		"city": "City", "opd": "OPD", "service": "Service",
 		"cityNote":   "City IKM = mean of the OPD IKMs; POOLED = IKM of all respondents pooled.",
 		"blockTitle": "Usage and impact — %s (%s)", "blockHead": "INDEX\tVALUE\tBAND\tN",
-		"noData": "No data yet.", "suppressed": "< 5 respondents", "minutes": "min", "hours": "h",
+		"noData": "No data yet.", "suppressed": "< 5 respondents",
 	},
 }
 
@@ -35,33 +35,14 @@ func tr(lang, key string) string { return scoreText[lang][key] }
 
 func suppressedText(lang string) string { return tr(lang, "suppressed") }
 
-// formatNumber formats v with the given decimals: Indonesian notation
-// (decimal comma, thousands dot) by default, English with lang en.
+// formatNumber is scoring.FormatNumber (the weekly summary shares it).
 func formatNumber(v float64, decimals int, lang string) string {
-	s := scoring.FormatID(v, decimals)
-	if lang != survey.LangEN {
-		return s
-	}
-	return strings.NewReplacer(".", ",", ",", ".").Replace(s)
+	return scoring.FormatNumber(v, decimals, lang)
 }
 
-// formatIndex prints an index value with its unit.
+// formatIndex is scoring.FormatIndex (the weekly summary shares it).
 func formatIndex(def scoring.IndexDef, v float64, ranked []scoring.Ranked, lang string) string {
-	switch def.Unit {
-	case "%":
-		s := formatNumber(v, 1, lang) + " %"
-		if (def.Measure == scoring.MeasureRanked || def.Measure == scoring.MeasureItems) && len(ranked) > 0 {
-			s = ranked[0].Key + " " + s
-		}
-		return s
-	case "Rp":
-		return "Rp " + formatNumber(v, 0, lang)
-	case "menit":
-		return formatNumber(v, 0, lang) + " " + tr(lang, "minutes")
-	case "jam":
-		return formatNumber(v, 1, lang) + " " + tr(lang, "hours")
-	}
-	return formatNumber(v, 2, lang)
+	return scoring.FormatIndex(def, v, ranked, lang)
 }
 
 // printScoreReport prints the IKM table, then the usage and impact block

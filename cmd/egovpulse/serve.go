@@ -144,7 +144,8 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 	s.bot, err = bot.New(s.withOfficials(bot.Options{
 		Store: s.store, Sessions: s.sessions, Outbox: s.sender,
 		Registry: reg, Catalog: cat, Location: cfg.Location, Logger: log, Metrics: s.metrics, Now: s.now, SampleSeed: opt.sampleSeed,
-		Roles: bot.StaticRoles{Superadmins: cfg.AdminTelegramIDs},
+		Roles:     bot.GrantedRoles{Superadmins: cfg.AdminTelegramIDs, Grants: s.store},
+		Summaries: newSummarizer(s.store, reg, cat, cfg.Location, scorer),
 	}))
 	return s, err
 }
@@ -226,7 +227,13 @@ func (s *service) run(ctx context.Context, ln net.Listener) error {
 	// The webhook (or its removal, for polling) must be in place before
 	// serving; the command menus follow in the background.
 	hook := bot.WebhookSettings{URL: webhook, Secret: s.cfg.WebhookSecret, Token: s.cfg.TelegramToken}
-	menusDone, err := bot.Register(ctx, s.api, bot.Menus(s.cfg.AdminTelegramIDs, nil), hook, bot.RegisterOptions{Logger: s.log})
+	menus := bot.Menus(s.cfg.AdminTelegramIDs, nil)
+	if grants, err := s.store.ActiveGrants(ctx); err != nil {
+		s.log.Warn("read the roles granted in chat; their menus are not registered", "error", err)
+	} else {
+		menus = append(menus, bot.GrantedMenus(grants, s.cfg.AdminTelegramIDs)...)
+	}
+	menusDone, err := bot.Register(ctx, s.api, menus, hook, bot.RegisterOptions{Logger: s.log})
 	if err != nil {
 		return err
 	}
