@@ -69,6 +69,10 @@ type Config struct {
 	// daily purge of processed update ids older than 8 days; empty takes
 	// the default (03:30 daily).
 	PurgeSchedule string // PURGE_SCHEDULE
+
+	// RemindersFile is REMINDERS_FILE: the reminders configuration (YAML,
+	// see package remind); empty takes the built-in one.
+	RemindersFile string
 }
 
 // Database is a parsed DATABASE_URL.
@@ -110,6 +114,7 @@ func Load(getenv Getenv, readFile func(string) ([]byte, error)) (*Config, error)
 		ScoreSchedule:       l.str("SCORE_SCHEDULE", ""),
 		ScoreFullSchedule:   l.str("SCORE_FULL_SCHEDULE", ""),
 		PurgeSchedule:       l.str("PURGE_SCHEDULE", ""),
+		RemindersFile:       l.str("REMINDERS_FILE", ""),
 	}
 	c.TelegramToken = l.secret("TELEGRAM_BOT_TOKEN")
 	c.WebhookSecret = l.secret("WEBHOOK_SECRET")

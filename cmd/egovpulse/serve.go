@@ -64,6 +64,10 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 	if err != nil {
 		return nil, err
 	}
+	reminders, err := loadReminders(cfg)
+	if err != nil {
+		return nil, err
+	}
 	if s.store, err = openStore(ctx, cfg, log); err != nil {
 		return nil, err
 	}
@@ -93,6 +97,9 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 		return nil, fmt.Errorf("connect to the Bot API: %s", cfg.Redact(err.Error()))
 	}
 	rememberBotUsername(ctx, s.store, s.api.Self.UserName, log)
+	if err := s.addReminders(reminders, cat); err != nil {
+		return nil, err
+	}
 	// Replies go out as JSON through the sender's lean client (same token,
 	// endpoint and connections); polling and menus use s.api.
 	s.sender = sender.New(sender.NewClient(cfg.TelegramToken, cfg.TelegramAPIEndpoint, hc), sender.Options{
