@@ -35,7 +35,6 @@ const (
 	AudienceOperators = "operators"
 )
 
-
 // BuiltinFile names the built-in configuration in messages.
 const BuiltinFile = "built-in reminders"
 
