@@ -73,6 +73,10 @@ type Config struct {
 	// RemindersFile is REMINDERS_FILE: the reminders configuration (YAML,
 	// see package remind); empty takes the built-in one.
 	RemindersFile string
+	// RemindersSchedule is REMINDERS_SCHEDULE: the cron spec of the look
+	// for due reminders and escalations; empty takes the default (every
+	// minute).
+	RemindersSchedule string
 }
 
 // Database is a parsed DATABASE_URL.
@@ -115,6 +119,7 @@ func Load(getenv Getenv, readFile func(string) ([]byte, error)) (*Config, error)
 		ScoreFullSchedule:   l.str("SCORE_FULL_SCHEDULE", ""),
 		PurgeSchedule:       l.str("PURGE_SCHEDULE", ""),
 		RemindersFile:       l.str("REMINDERS_FILE", ""),
+		RemindersSchedule:   l.str("REMINDERS_SCHEDULE", ""),
 	}
 	c.TelegramToken = l.secret("TELEGRAM_BOT_TOKEN")
 	c.WebhookSecret = l.secret("WEBHOOK_SECRET")

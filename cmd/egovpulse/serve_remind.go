@@ -22,7 +22,7 @@ func loadReminders(cfg *config.Config) (*remind.Config, error) {
 }
 
 // addReminders schedules the reminder and escalation jobs of rc: every
-// replica looks every minute for what is due; the runner's lock and
+// replica looks for what is due on REMINDERS_SCHEDULE (every minute); the runner's lock and
 // job_runs rows keep each slot to one run, its outbox rows written in the
 // same transaction for the drainer to send.
 func (s *service) addReminders(rc *remind.Config, cat *survey.Catalog) error {
@@ -39,5 +39,8 @@ func (s *service) addReminders(rc *remind.Config, cat *survey.Catalog) error {
 	if rem.BotUsername == "" {
 		rem.BotUsername = s.cfg.TelegramBotUsername
 	}
-	return s.jobs.AddReminders(rem, jobs.DefaultRemindSpec)
+	if err := s.jobs.AddReminders(rem, s.cfg.RemindersSchedule); err != nil {
+		return fmt.Errorf("REMINDERS_SCHEDULE: %w", err)
+	}
+	return nil
 }
