@@ -98,6 +98,23 @@ func (r Rule) Role() string {
 	return ""
 }
 
+// CheckSurveyPeriod checks that the rules of the officials' survey run
+// their rounds on the survey's own period (responses are stored under
+// it): a problem per rule that does not, at its line.
+func (c *Config) CheckSurveyPeriod(kind survey.PeriodKind) error {
+	var probs Problems
+	for i, r := range c.Rules {
+		if r.Obligation == ObligationSurvey && r.Period != kind {
+			probs = append(probs, Problem{File: c.File, Line: r.Line, Field: fmt.Sprintf("reminders[%d].period", i),
+				Msg: fmt.Sprintf("%s, but the %s survey's period is %s", r.Period, ObligationSurvey, kind)})
+		}
+	}
+	if probs == nil {
+		return nil
+	}
+	return probs
+}
+
 // Load reads the reminders file at path (the built-in configuration when
 // path is empty) and the holidays file it names (relative to it), with
 // readFile. A configuration with any problem is refused: the error is

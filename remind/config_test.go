@@ -192,3 +192,18 @@ func TestQuietHoursAndHolidays(t *testing.T) {
 		t.Errorf("none: %v, %v", q, err)
 	}
 }
+
+func TestSurveyRulesRunOnTheSurveysPeriod(t *testing.T) {
+	path := writeFiles(t, strings.Replace(good, "    audience: officials\n", "    audience: officials\n    period: week\n", 1), "")
+	c, err := remind.Load(path, os.ReadFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.CheckSurveyPeriod("month")
+	if want := path + ":4: reminders[0].period: week, but the asn survey's period is month"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+	if err := c.CheckSurveyPeriod("week"); err != nil {
+		t.Errorf("week rules with a weekly survey: %v", err)
+	}
+}

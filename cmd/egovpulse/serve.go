@@ -64,7 +64,7 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 	if err != nil {
 		return nil, err
 	}
-	reminders, err := loadReminders(cfg)
+	reminders, err := loadReminders(cfg, reg)
 	if err != nil {
 		return nil, err
 	}

@@ -13,8 +13,14 @@ import (
 // loadReminders reads and validates REMINDERS_FILE (the built-in
 // configuration when unset): serve refuses to start on any problem, each
 // given as file:line.
-func loadReminders(cfg *config.Config) (*remind.Config, error) {
+func loadReminders(cfg *config.Config, reg *survey.Registry) (*remind.Config, error) {
 	rc, err := remind.Load(cfg.RemindersFile, os.ReadFile)
+	if err == nil {
+		var asn *survey.Survey
+		if asn, err = reg.Latest(remind.ObligationSurvey); err == nil {
+			err = rc.CheckSurveyPeriod(asn.Period)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reminders configuration (REMINDERS_FILE):\n%w", err)
 	}
