@@ -148,3 +148,51 @@ func keys[V any](m map[int64]V) []int64 {
 	slices.Sort(out)
 	return out
 }
+
+// TestCountsRemindersGoToOperatorsWhoOwe: the counts rule reminds the
+// operators of OPDs with services lacking last month's counts, naming the
+// services, and the head's digest names them and the operators.
+func TestCountsRemindersGoToOperatorsWhoOwe(t *testing.T) {
+	storagetest.ForEachBackend(t, func(t *testing.T, st *storage.Store) {
+		ctx := context.Background()
+		clk := testkit.NewClock(at(1, 9, 0))
+		enrol(t, st, []member{
+			{"Oki", "dukcapil", "operator", 201, "en"}, {"Sari", "dukcapil", "staff", 202, ""},
+			{"Tono", "dukcapil", "head", 203, ""}, {"Umar", "dpmptsp", "operator", 204, ""},
+			{"Vina", "dpmptsp", "head", 205, ""},
+		})
+		if err := st.SaveServiceCounts(ctx, []storage.ServiceCount{{ServiceCode: "nib", PeriodKey: "2026-11", Total: 40, Online: 30}}); err != nil {
+			t.Fatal(err)
+		}
+		cfg := mustConfig(t, "reminders:\n  - obligation: lapor\n    audience: operators\n    first: \"0 9 1 * *\"\n    escalate: {head_after_days: 2}\n")
+		rem := reminders(st, clk, cfg, nil)
+		if res, err := rem.Tick(ctx); err != nil || len(res.Ran) != 1 || res.Ran[0] != "remind lapor-operators:2026-11:1" {
+			t.Fatalf("tick: %+v, %v", res, err)
+		}
+		got := rowsTo(t, st, jobs.KindReminder)
+		if len(got) != 1 || len(got[201]) != 1 {
+			t.Fatalf("reminders to %v, want Oki only (DPMPTSP reported November)", keys(got))
+		}
+		var m sender.Message
+		if err := json.Unmarshal([]byte(got[201][0].MessageJSON), &m); err != nil {
+			t.Fatal(err)
+		}
+		if want := "⏰ Reminder: the number of people served in November 2026 is not reported yet for Civil Registry: ID card. Type /lapor to report it, or /status to see what is due."; m.Text != want {
+			t.Errorf("Oki's reminder %q, want %q", m.Text, want)
+		}
+		clk.Set(at(3, 9, 0))
+		if res, err := rem.Tick(ctx); err != nil || len(res.Ran) != 1 {
+			t.Fatalf("tick: %+v, %v", res, err)
+		}
+		heads := rowsTo(t, st, jobs.KindDigestHead)
+		if len(heads) != 1 || len(heads[203]) != 1 {
+			t.Fatalf("head digests to %v, want Tono only", keys(heads))
+		}
+		if err := json.Unmarshal([]byte(heads[203][0].MessageJSON), &m); err != nil {
+			t.Fatal(err)
+		}
+		if want := "📋 Rekap Disdukcapil: jumlah layanan periode November 2026 belum dilaporkan untuk 1 layanan: KTP-el. Operator: Oki.\nMohon ingatkan mereka. Ketik /status untuk rincian."; m.Text != want {
+			t.Errorf("head digest %q, want %q", m.Text, want)
+		}
+	})
+}
