@@ -221,12 +221,18 @@ func race(t *testing.T, replicas []*jobs.Reminders) {
 }
 
 // checkPace asserts Telegram's limits held: no chat above 1 msg/s, at most
-// 30 messages in any second, and no 429 beyond the injected ones.
+// 30 messages in any second, and no 429 beyond the injected ones; and
+// nothing went out in the quiet hours.
 func checkPace(t *testing.T, emu *botapitest.Server, injected int) {
 	t.Helper()
 	byChat, all, limited := sends(emu)
 	if limited != injected {
 		t.Errorf("%d answers 429, want only the %d injected", limited, injected)
+	}
+	for _, at := range all {
+		if h := at.In(wib).Hour(); h >= 21 || h < 7 {
+			t.Errorf("a message sent at %v, in the quiet hours", at.In(wib))
+		}
 	}
 	if n := mostInWindow(all, time.Second); n > 30 {
 		t.Errorf("%d messages within one second, want at most 30", n)
