@@ -60,11 +60,11 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 			s.close()
 		}
 	}()
-	reg, cat, err := loadDefinitions(cfg)
+	reminders, err := loadReminders(cfg)
 	if err != nil {
 		return nil, err
 	}
-	reminders, err := loadReminders(cfg, reg)
+	reg, cat, err := loadDefinitions(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 		return nil, fmt.Errorf("connect to the Bot API: %s", cfg.Redact(err.Error()))
 	}
 	rememberBotUsername(ctx, s.store, s.api.Self.UserName, log)
-	if err := s.addReminders(reminders, cat); err != nil {
+	if err := s.addReminders(reminders, reg, cat); err != nil {
 		return nil, err
 	}
 	// Replies go out as JSON through the sender's lean client (same token,

@@ -11,16 +11,10 @@ import (
 )
 
 // loadReminders reads and validates REMINDERS_FILE (the built-in
-// configuration when unset): serve refuses to start on any problem, each
-// given as file:line.
-func loadReminders(cfg *config.Config, reg *survey.Registry) (*remind.Config, error) {
+// configuration when unset) before anything else: serve refuses to start
+// on any problem, each given as file:line.
+func loadReminders(cfg *config.Config) (*remind.Config, error) {
 	rc, err := remind.Load(cfg.RemindersFile, os.ReadFile)
-	if err == nil {
-		var asn *survey.Survey
-		if asn, err = reg.Latest(remind.ObligationSurvey); err == nil {
-			err = rc.CheckSurveyPeriod(asn.Period)
-		}
-	}
 	if err != nil {
 		return nil, fmt.Errorf("reminders configuration (REMINDERS_FILE):\n%w", err)
 	}
@@ -31,7 +25,15 @@ func loadReminders(cfg *config.Config, reg *survey.Registry) (*remind.Config, er
 // replica looks for what is due on REMINDERS_SCHEDULE (every minute); the runner's lock and
 // job_runs rows keep each slot to one run, its outbox rows written in the
 // same transaction for the drainer to send.
-func (s *service) addReminders(rc *remind.Config, cat *survey.Catalog) error {
+// The rules of the asn survey must run on the survey's period.
+func (s *service) addReminders(rc *remind.Config, reg *survey.Registry, cat *survey.Catalog) error {
+	asn, err := reg.Latest(remind.ObligationSurvey)
+	if err == nil {
+		err = rc.CheckSurveyPeriod(asn.Period)
+	}
+	if err != nil {
+		return fmt.Errorf("reminders configuration (REMINDERS_FILE):\n%w", err)
+	}
 	log := s.log.With("component", "reminders")
 	rem := &jobs.Reminders{
 		Runner:      &jobs.Runner{Store: s.store, Locker: s.sessions, Log: log},
