@@ -57,6 +57,13 @@ type Config struct {
 	Location            *time.Location // TIMEZONE
 	SurveysDir          string         // SURVEYS_DIR
 	CatalogFile         string         // CATALOG_FILE
+	// RemindersFile is REMINDERS_FILE: the reminders configuration (YAML,
+	// see package remind); empty takes the built-in one.
+	RemindersFile string
+	// RemindersSchedule is REMINDERS_SCHEDULE: the cron spec of the look
+	// for due reminders and escalations; empty takes the default (every
+	// minute).
+	RemindersSchedule string
 	// ScoreSchedule and ScoreFullSchedule are cron specs (5 or 6 fields, in
 	// TIMEZONE) of the incremental and the full score recompute; empty
 	// takes the defaults (every 15 minutes; 02:00 nightly).
@@ -114,6 +121,8 @@ func Load(getenv Getenv, readFile func(string) ([]byte, error)) (*Config, error)
 		HTTPAddr:            l.str("HTTP_ADDR", DefaultHTTPAddr),
 		SurveysDir:          l.str("SURVEYS_DIR", ""),
 		CatalogFile:         l.str("CATALOG_FILE", ""),
+		RemindersFile:       l.str("REMINDERS_FILE", ""),
+		RemindersSchedule:   l.str("REMINDERS_SCHEDULE", ""),
 		LogFormat:           strings.ToLower(l.str("LOG_FORMAT", "text")),
 		ScoreSchedule:       l.str("SCORE_SCHEDULE", ""),
 		ScoreFullSchedule:   l.str("SCORE_FULL_SCHEDULE", ""),

@@ -80,6 +80,10 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 			s.close()
 		}
 	}()
+	reminders, err := loadReminders(cfg)
+	if err != nil {
+		return nil, err
+	}
 	reg, cat, err := loadDefinitions(cfg)
 	if err != nil {
 		return nil, err
@@ -118,6 +122,9 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 		return nil, fmt.Errorf("connect to the Bot API: %s", cfg.Redact(err.Error()))
 	}
 	rememberBotUsername(ctx, s.store, s.api.Self.UserName, log)
+	if err := s.addReminders(reminders, reg, cat); err != nil {
+		return nil, err
+	}
 	// Replies go out as JSON through the sender's lean client (same token,
 	// endpoint and connections); polling and menus use s.api.
 	s.sender = sender.New(sender.NewClient(cfg.TelegramToken, cfg.TelegramAPIEndpoint, hc), sender.Options{
