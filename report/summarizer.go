@@ -17,19 +17,19 @@ import (
 	"github.com/kotasolok/egovpulse/survey"
 )
 
-// FollowUps counts the follow-up items past their due date of a scope
-// (the city: code ""), for the summary's alerts. The follow-up tracker
-// implements it; until then NoFollowUps.
+// FollowUps counts the follow-up items of a scope (the city: code "")
+// still open at a time, and those of them past their due date, for the
+// summary (StoredFollowUps; NoFollowUps without a tracker).
 type FollowUps interface {
-	Overdue(ctx context.Context, scope summary.Unit, at time.Time) (int, error)
+	FollowUpCounts(ctx context.Context, scope summary.Unit, at time.Time) (open, overdue int, err error)
 }
 
 // NoFollowUps is the FollowUps of a service without a follow-up tracker:
-// nothing is overdue.
+// nothing is open.
 type NoFollowUps struct{}
 
-// Overdue returns 0.
-func (NoFollowUps) Overdue(context.Context, summary.Unit, time.Time) (int, error) { return 0, nil }
+// FollowUpCounts returns nothing open.
+func (NoFollowUps) FollowUpCounts(context.Context, summary.Unit, time.Time) (int, int, error) { return 0, 0, nil }
 
 // Summarizer makes summaries. Store, Catalog and Location are required.
 type Summarizer struct {
@@ -124,8 +124,8 @@ func (s *Summarizer) load(ctx context.Context, req summary.Request, p survey.Per
 	if fu == nil {
 		fu = NoFollowUps{}
 	}
-	if in.OverdueFollowUps, err = fu.Overdue(ctx, in.Scope, now); err != nil {
-		return in, fmt.Errorf("summary: overdue follow-ups: %w", err)
+	if in.OpenFollowUps, in.OverdueFollowUps, err = fu.FollowUpCounts(ctx, in.Scope, now); err != nil {
+		return in, fmt.Errorf("summary: follow-ups: %w", err)
 	}
 	return in, nil
 }

@@ -74,7 +74,8 @@ func hasFlag(args []string, name string) bool {
 // date by the scorer's Refresh before each summary.
 func newSummarizer(st *storage.Store, reg *survey.Registry, cat *survey.Catalog, loc *time.Location, scorer *jobs.Scorer) *report.Summarizer {
 	return &report.Summarizer{Store: st, Catalog: cat, Location: loc, Registry: reg,
-		Refresh: func(ctx context.Context) error { _, err := scorer.Refresh(ctx); return err }}
+		FollowUps: report.StoredFollowUps{Store: st, Location: loc},
+		Refresh:   func(ctx context.Context) error { _, err := scorer.Refresh(ctx); return err }}
 }
 
 // runSummary prints the summary /ringkasan sends (the same functions) and

@@ -62,6 +62,7 @@ func Compose(in Input) Summary {
 	}
 	s.Alerts.Falls = falls(cur, prev, in.Scope)
 	s.Alerts.Overdue = in.OverdueFollowUps
+	s.OpenFollowUps = in.OpenFollowUps
 	s.Trend = trendOf(in)
 	return s
 }

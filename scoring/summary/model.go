@@ -37,8 +37,9 @@ type Input struct {
 	Headcount map[string]int
 	// ObstacleNames names the officials' obstacles by choice value.
 	ObstacleNames map[string]survey.Text
-	// OverdueFollowUps is how many follow-up items are past their due date.
-	OverdueFollowUps int
+	// OpenFollowUps is how many follow-up items are not done or dropped,
+	// and OverdueFollowUps how many of them are past their due date.
+	OpenFollowUps, OverdueFollowUps int
 }
 
 // IKM is one IKM figure as the summary shows it. Suppressed: fewer than
@@ -156,8 +157,10 @@ type Summary struct {
 	Lines                    []Line
 	Usage                    []Figure
 	Officials                Officials
-	LearnFrom                *LearnFrom
-	Alerts                   Alerts
+	// OpenFollowUps counts the follow-up items not done or dropped.
+	OpenFollowUps int
+	LearnFrom     *LearnFrom
+	Alerts        Alerts
 	// Sementara: a figure shown rests on fewer respondents than the
 	// minimum sample.
 	Sementara bool

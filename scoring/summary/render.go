@@ -82,6 +82,9 @@ func Text(s Summary, lang string) string {
 	writeUsage(&b, s, lang)
 	line("")
 	writeOfficials(&b, s, lang)
+	if s.OpenFollowUps > 0 {
+		line("%s", wordf(lang, "followUps", s.OpenFollowUps, s.Alerts.Overdue))
+	}
 	if l := s.LearnFrom; l != nil {
 		line("")
 		line("%s", wordf(lang, "learn", l.Unit.Name.In(lang), l.Element.Name.In(lang), num(l.Best.NRR, 2, lang),
