@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kotasolok/egovpulse/bot/botapitest"
+	"github.com/kotasolok/egovpulse/bot/outbox"
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/internal/testkit"
 	"github.com/kotasolok/egovpulse/jobs"
@@ -116,5 +118,27 @@ func TestWeeklyPushMissedIsSentOnceMarkedLate(t *testing.T) {
 		if renders.Load() != 1 {
 			t.Errorf("rendered %d times; want once", renders.Load())
 		}
+		deliverWeekly(t, st, time.Now()) // the store stamped the rows with the real clock
 	})
+}
+
+// deliverWeekly drains the outbox to the emulator: the admin and the
+// group each get the late text, then the chart as a photo.
+func deliverWeekly(t *testing.T, st *storage.Store, now time.Time) {
+	t.Helper()
+	clk := testkit.NewClock(now)
+	emu, api := emulator(t, clk)
+	admin := emu.User(501)
+	group := emu.Group(-1001234, "Diskominfo Kota Solok")
+	snd := sender.New(api, sender.Options{Now: clk.Now, Sleep: clk.Sleep})
+	t.Cleanup(func() { _ = snd.Close(context.Background()) })
+	if err := outbox.New(st, snd, outbox.Options{Now: clk.Now, Sleep: clk.Sleep}).Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for name, msgs := range map[string][]botapitest.Message{"admin": admin.Messages(), "group": group.Messages()} {
+		if len(msgs) != 2 || !strings.HasPrefix(msgs[0].Text, "⏰ Terlambat") || msgs[1].Photo == nil ||
+			string(msgs[1].Photo.Data) != "\x89PNG fake" {
+			t.Errorf("%s received %+v; want the late text, then the chart", name, msgs)
+		}
+	}
 }

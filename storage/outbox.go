@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -151,7 +152,10 @@ func (s *Store) OutboxStats(ctx context.Context) (depth int64, oldest time.Time,
 	}
 	var first OutboxRow
 	if err := db.Where("state IN ?", owed).Order("created_at, id").Take(&first).Error; err != nil {
-		return depth, time.Time{}, s.scrub(fmt.Errorf("outbox stats: %w", notFound(err)))
+		if errors.Is(notFound(err), ErrNotFound) { // sent between the two queries
+			return 0, time.Time{}, nil
+		}
+		return depth, time.Time{}, s.scrub(fmt.Errorf("outbox stats: %w", err))
 	}
 	return depth, first.CreatedAt, nil
 }

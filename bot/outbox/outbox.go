@@ -109,6 +109,11 @@ type Drainer struct {
 
 	mu   sync.Mutex
 	next map[int64]time.Time // per chat: when this drainer may send to it again
+	// tails holds, per chat with a row in flight, a channel closed when the
+	// chat's last claimed row is done: one chat's rows go out one after
+	// another, in the order they were written (a summary's text, then its
+	// chart).
+	tails map[int64]chan struct{}
 }
 
 // New returns a drainer of st's outbox sending through snd.
@@ -145,7 +150,7 @@ func New(st *storage.Store, snd Sender, opts Options) *Drainer {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Drainer{store: st, send: snd, opts: opts, next: map[int64]time.Time{}}
+	return &Drainer{store: st, send: snd, opts: opts, next: map[int64]time.Time{}, tails: map[int64]chan struct{}{}}
 }
 
 // Run drains the outbox until ctx ends, waiting Poll whenever nothing is
@@ -204,11 +209,39 @@ func (d *Drainer) drain(ctx context.Context, untilIdle bool) error {
 			if i > 0 {
 				slots <- struct{}{} // free: counted before the claim
 			}
+			after, done := d.queue(row.Recipient) // in claim order: by id
 			wg.Go(func() {
 				defer func() { <-slots }()
+				defer done()
+				if after != nil {
+					select {
+					case <-after:
+					case <-ctx.Done(): // deliver puts the row back
+					}
+				}
 				d.deliver(ctx, row)
 			})
 		}
+	}
+}
+
+// queue takes chat's next turn: after is closed once the chat's previous
+// row in flight is done (nil when there is none); done ends this turn.
+func (d *Drainer) queue(chat int64) (after <-chan struct{}, done func()) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if prev, ok := d.tails[chat]; ok {
+		after = prev
+	}
+	mine := make(chan struct{})
+	d.tails[chat] = mine
+	return after, func() {
+		close(mine)
+		d.mu.Lock()
+		if d.tails[chat] == mine {
+			delete(d.tails, chat)
+		}
+		d.mu.Unlock()
 	}
 }
 

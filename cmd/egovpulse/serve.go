@@ -125,6 +125,10 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 	if err := s.addReminders(reminders, reg, cat); err != nil {
 		return nil, err
 	}
+	summarizer := newSummarizer(s.store, reg, cat, cfg.Location, scorer)
+	if err := s.addWeeklyPush(runner, summarizer); err != nil {
+		return nil, err
+	}
 	// Replies go out as JSON through the sender's lean client (same token,
 	// endpoint and connections); polling and menus use s.api.
 	s.sender = sender.New(sender.NewClient(cfg.TelegramToken, cfg.TelegramAPIEndpoint, hc), sender.Options{
@@ -152,7 +156,7 @@ func newServiceWith(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 		Store: s.store, Sessions: s.sessions, Outbox: s.sender,
 		Registry: reg, Catalog: cat, Location: cfg.Location, Logger: log, Metrics: s.metrics, Now: s.now, SampleSeed: opt.sampleSeed,
 		Roles:     bot.GrantedRoles{Superadmins: cfg.AdminTelegramIDs, Grants: s.store},
-		Summaries: newSummarizer(s.store, reg, cat, cfg.Location, scorer),
+		Summaries: summarizer,
 	}))
 	return s, err
 }
