@@ -29,7 +29,9 @@ type FollowUps interface {
 type NoFollowUps struct{}
 
 // FollowUpCounts returns nothing open.
-func (NoFollowUps) FollowUpCounts(context.Context, summary.Unit, time.Time) (int, int, error) { return 0, 0, nil }
+func (NoFollowUps) FollowUpCounts(context.Context, summary.Unit, time.Time) (int, int, error) {
+	return 0, 0, nil
+}
 
 // Summarizer makes summaries. Store, Catalog and Location are required.
 type Summarizer struct {
