@@ -34,6 +34,7 @@ func commandTable() []command {
 		{msg{"lapor", "report"}, msg{"Laporkan jumlah orang dilayani (operator)", "Report the people served (operator)"}, RoleOfficial, (*turn).cmdLapor},
 		{msg{"peran", "whoami"}, msg{"Peran Anda di layanan ini", "Your roles in this service"}, roleAdmins, (*turn).cmdWhoAmI},
 		{msg{"ringkasan", "summary"}, msg{"Ringkasan IKM, pemanfaatan dan dampak, dengan grafik", "Summary of IKM, usage and impact, with a chart"}, roleAdmins, (*turn).cmdSummary},
+		{msg{"tindaklanjut", "followup"}, msg{"Tindak lanjut unsur bermutu C/D", "Follow-ups of unsur in band C/D"}, roleAdmins, (*turn).cmdFollowUp},
 		{msg{"admin", "admin"}, msg{"Kelola peran: tambah, hapus, daftar", "Manage roles: add, remove, list"}, RoleSuperadmin, (*turn).cmdAdmin},
 		{msg{"bantuan", "help"}, msg{"Daftar perintah", "List of commands"}, RoleResident, (*turn).cmdHelp},
 	}

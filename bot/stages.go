@@ -39,7 +39,7 @@ const (
 // stageTable gathers the stages of every flow.
 func stageTable() map[stage]stageDef {
 	table := map[stage]stageDef{}
-	for _, part := range []map[stage]stageDef{commonStages(), runStages(), residentStages(), cancelStages(), officialStages()} {
+	for _, part := range []map[stage]stageDef{commonStages(), runStages(), residentStages(), cancelStages(), officialStages(), followUpStages()} {
 		for s, d := range part {
 			table[s] = d
 		}

@@ -54,6 +54,8 @@ type chatState struct {
 	Resident *residentPart `json:"resident,omitempty"`
 	// Official is the official flow's part: the /lapor in progress.
 	Official *officialPart `json:"official,omitempty"`
+	// Admin is the admin flow's part: the follow-up field being typed.
+	Admin *adminPart `json:"admin,omitempty"`
 	// LastUpdate is the update_id of the turn this state was saved after; a
 	// redelivered, already applied update above it was committed by a
 	// process that died before saving the session: the session is stale.

@@ -137,6 +137,9 @@ func (t *turn) callback(cq *tgbotapi.CallbackQuery) error {
 	if token, ok := strings.CutPrefix(d.token, prefixAdmin+btnSummary); ok {
 		return t.summaryButton(token)
 	}
+	if token, ok := strings.CutPrefix(d.token, prefixAdmin+btnFollowUp); ok {
+		return t.followUpButton(token)
+	}
 	def := t.b.stages[t.st.Stage]
 	token, mine := strings.CutPrefix(d.token, def.prefix)
 	if d.ctx != int64(t.st.Nonce) || def.button == nil || !mine || !t.roles.Has(buttonRoles(def.prefix)) {

@@ -10,6 +10,9 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm/clause"
+
+	"github.com/kotasolok/egovpulse/scoring"
+	"github.com/kotasolok/egovpulse/survey"
 )
 
 // Follow-up statuses.
@@ -141,6 +144,17 @@ var (
 // UpdateFollowUp applies a change and returns the item as it now is; a
 // bad value (unknown status, empty or overlong text) changes nothing.
 func (s *Store) UpdateFollowUp(ctx context.Context, id int64, c FollowUpChange) (FollowUp, error) {
+	var f FollowUp
+	err := s.Tx(ctx, func(tx *Tx) error {
+		var err error
+		f, err = tx.UpdateFollowUp(id, c)
+		return err
+	})
+	return f, s.scrub(err)
+}
+
+// UpdateFollowUp is Store.UpdateFollowUp in tx (an admin's turn).
+func (tx *Tx) UpdateFollowUp(id int64, c FollowUpChange) (FollowUp, error) {
 	set := map[string]any{}
 	for name, v := range map[string]*string{"owner": c.Owner, "action": c.Action} {
 		if v == nil {
@@ -165,14 +179,80 @@ func (s *Store) UpdateFollowUp(ctx context.Context, id int64, c FollowUpChange) 
 		y, m, d := c.DueDate.Date()
 		set["due_date"] = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
-	err := s.Tx(ctx, func(tx *Tx) error {
-		set["updated_at"], set["updated_by"] = tx.now(), c.By
-		return tx.updateOne(&FollowUp{}, set, "id = ?", id)
-	})
-	if err != nil {
-		return FollowUp{}, s.scrub(fmt.Errorf("update follow-up %d: %w", id, err))
+	set["updated_at"], set["updated_by"] = tx.now(), c.By
+	if err := tx.updateOne(&FollowUp{}, set, "id = ?", id); err != nil {
+		return FollowUp{}, fmt.Errorf("update follow-up %d: %w", id, err)
 	}
-	return s.FollowUp(ctx, id)
+	var f FollowUp
+	if err := tx.db.Where("id = ?", id).Take(&f).Error; err != nil {
+		return FollowUp{}, fmt.Errorf("follow-up %d: %w", id, notFound(err))
+	}
+	return f, nil
 }
 
 func validFollowUpStatus(s string) bool { return slices.Contains(FollowUpStatuses(), s) }
+
+// FollowUpFigure is an item's unsur in the quarter after the item's (so
+// far): what the follow-up changed. Valid false when that quarter has no
+// figure of at least 5 respondents for the service yet.
+type FollowUpFigure struct {
+	Period survey.Period
+	Valid  bool
+	Score  float64 // NRR × 25
+	Mutu   scoring.Mutu
+	N      int
+}
+
+// FollowUpFigures returns, by item id, the figure of each item's unsur in
+// the quarter after the item's (periods in loc), from the stored service
+// snapshots of the IKM.
+func (s *Store) FollowUpFigures(ctx context.Context, items []FollowUp, loc *time.Location) (map[int64]FollowUpFigure, error) {
+	out := make(map[int64]FollowUpFigure, len(items))
+	byPeriod := map[string]map[string]scoring.Snapshot{}
+	for _, it := range items {
+		q, err := survey.ParsePeriodKey(it.PeriodKey, loc)
+		if err != nil {
+			return nil, fmt.Errorf("follow-up %d: %w", it.ID, err)
+		}
+		next := q.Next()
+		snaps, ok := byPeriod[next.Key()]
+		if !ok {
+			if snaps, err = s.serviceIKM(ctx, next, loc); err != nil {
+				return nil, err
+			}
+			byPeriod[next.Key()] = snaps
+		}
+		fig := FollowUpFigure{Period: next}
+		if sn, ok := snaps[it.ServiceCode]; ok && sn.N >= scoring.MinReportN {
+			fig.N = sn.N
+			for _, e := range sn.Details.Elements {
+				if e.Key == it.Element && e.Count > 0 {
+					fig.Valid, fig.Score = true, 25*e.Sum/float64(e.Count)
+					fig.Mutu = scoring.MutuOf(fig.Score)
+				}
+			}
+		}
+		out[it.ID] = fig
+	}
+	return out, nil
+}
+
+// serviceIKM returns the services' IKM snapshots of p by service code.
+func (s *Store) serviceIKM(ctx context.Context, p survey.Period, loc *time.Location) (map[string]scoring.Snapshot, error) {
+	rows, err := s.Snapshots(ctx, scoring.IndexIKM, p)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]scoring.Snapshot{}
+	for _, r := range rows {
+		if r.ScopeKind != string(scoring.ScopeService) {
+			continue
+		}
+		sn, err := r.Snapshot(loc)
+		if err != nil {
+			return nil, fmt.Errorf("follow-ups %s: %w", p.Key(), err)
+		}
+		out[r.ScopeCode] = sn
+	}
+	return out, nil
+}

@@ -82,8 +82,7 @@ func runFollowUpsList(ctx context.Context, env *environment, args []string) erro
 			fmt.Fprintln(env.stdout, "no follow-up items (they open each quarter for services whose lowest unsur is in band C or D)")
 			return nil
 		}
-		job := &jobs.FollowUps{Store: st, Catalog: cat, Location: cfg.Location}
-		next, err := job.NextFigures(ctx, items)
+		next, err := st.FollowUpFigures(ctx, items, cfg.Location)
 		if err != nil {
 			return err
 		}
@@ -91,7 +90,7 @@ func runFollowUpsList(ctx context.Context, env *environment, args []string) erro
 	})
 }
 
-func printFollowUps(w io.Writer, items []storage.FollowUp, next map[int64]jobs.NextFigure, now time.Time, loc *time.Location) error {
+func printFollowUps(w io.Writer, items []storage.FollowUp, next map[int64]storage.FollowUpFigure, now time.Time, loc *time.Location) error {
 	names := map[string]string{}
 	for _, e := range scoring.Unsur() {
 		names[e.Key] = e.Name.In(survey.LangID)
