@@ -10,6 +10,7 @@ import (
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/scoring"
 	"github.com/kotasolok/egovpulse/storage"
+	"github.com/kotasolok/egovpulse/survey"
 )
 
 // /tindaklanjut: the follow-up items of INDICATORS.md §5. Viewers read
@@ -130,7 +131,10 @@ func (t *turn) followUpText1(f storage.FollowUp, fig storage.FollowUpFigure) str
 			unsur = e.Name.In(lang)
 		}
 	}
-	q := f.PeriodKey
+	q, nextLabel := f.PeriodKey, fig.Period.Key()
+	if p, err := survey.ParsePeriodKey(f.PeriodKey, t.b.opt.Location); err == nil {
+		q, nextLabel = p.Label(lang), p.Next().Label(lang)
+	}
 	then := scoring.FormatNumber(f.Score, 2, lang) + " " + f.Mutu
 	next := txtFollowUpNoFigure.in(lang)
 	if fig.Valid {
@@ -138,7 +142,7 @@ func (t *turn) followUpText1(f storage.FollowUp, fig storage.FollowUpFigure) str
 	}
 	lines := []string{
 		fmt.Sprintf("#%d %s — %s", f.ID, opd, svc),
-		txtFollowUpUnsur.f(lang, unsur, then, q, fig.Period.Key(), next),
+		txtFollowUpUnsur.f(lang, unsur, then, q, nextLabel, next),
 		txtFollowUpWho.f(lang, orDash(f.Owner), orDash(f.Action), dueOf(f.DueDate), statusName(f.Status, lang)),
 	}
 	if f.Overdue(t.now(), t.b.opt.Location) {

@@ -41,7 +41,7 @@ func TestAdminSetsFollowUpWithButtonsAndReplies(t *testing.T) {
 		r := followUpRig(t, e)
 		u := r.emu.User(superadmin, botapitest.WithLanguage("id"))
 		list := chat(t, u, "/tindaklanjut", "📌 Tindak lanjut terbuka: 2")
-		if !strings.Contains(list.Text, "Waktu Penyelesaian: 52,50 D (2026-Q3) → 2026-Q4: belum ada angka") {
+		if !strings.Contains(list.Text, "Waktu Penyelesaian: 52,50 D (Triwulan III 2026) → Triwulan IV 2026: belum ada angka") {
 			t.Errorf("list:\n%s", list.Text)
 		}
 		card := press(t, u, list, "#1", "Pemilik: -")

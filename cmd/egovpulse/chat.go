@@ -116,7 +116,8 @@ func printBanner(w io.Writer, f chatFlags, cfg *config.Config) {
 	if f.logFile != "" {
 		logNote = "; log: " + f.logFile
 	}
-	fmt.Fprintf(w, "egovpulse chat — you are a %s talking to the bot (database: %s%s).\n", f.as, cfg.Database, logNote)
+	who := map[string]string{"resident": "a resident", "official": "an official", "admin": "Diskominfo's admin"}[f.as]
+	fmt.Fprintf(w, "egovpulse chat — you are %s talking to the bot (database: %s%s).\n", who, cfg.Database, logNote)
 	fmt.Fprintln(w, "Type a number to press a button (when the question has answer buttons), or any text or /command. /quit or Ctrl-D ends.")
 }
 

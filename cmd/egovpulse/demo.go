@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,8 +52,8 @@ func parseDemoFlags(args []string) (demoFlags, error) {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed: the same seed simulates the same people and answers")
-	fs.IntVar(&f.weeks, "weeks", 6, "weeks to simulate, ending today")
-	fs.IntVar(&f.residents, "residents", 300, "residents to simulate")
+	fs.IntVar(&f.weeks, "weeks", 12, "weeks to simulate, ending today (the summary's trend shows 12)")
+	fs.IntVar(&f.residents, "residents", 400, "residents to simulate")
 	fs.StringVar(&f.out, "out", "demo-output", "folder for the summary, the chart and the log")
 	usage := "usage: demo [--seed N] [--weeks N] [--residents N] [--out DIR]"
 	if err := fs.Parse(args); err != nil {
@@ -131,6 +132,9 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	if err := d.simulateResidents(ctx); err != nil {
 		return err
 	}
+	if err := d.simulateOfficials(ctx); err != nil {
+		return err
+	}
 	return d.report(ctx)
 }
 
@@ -192,9 +196,10 @@ func (d *demo) start(ctx context.Context) (stop func(), err error) {
 	}, nil
 }
 
-// forgetEarlierRun deletes the residents an earlier demo simulated (as a
-// data-subject deletion would), so a rerun with the same seed tells the
-// same story; anything else in the database stays.
+// forgetEarlierRun deletes the residents and the officials' answers an
+// earlier demo simulated (as a data-subject deletion would), so a rerun
+// with the same seed tells the same story; anything else in the database
+// stays.
 func (d *demo) forgetEarlierRun(ctx context.Context) error {
 	st := d.svc.store
 	prev, err := st.BotSetting(ctx, demoSettingResidents)
@@ -202,8 +207,15 @@ func (d *demo) forgetEarlierRun(ctx context.Context) error {
 		return err
 	}
 	n, _ := strconv.Atoi(prev)
+	ids := make([]int64, 0, n+len(d.cat.OPDs)*demoOfficialsPerOPD)
 	for i := range n {
-		key, err := st.RespondentKey(ctx, int64(demoResidentBase+i))
+		ids = append(ids, int64(demoResidentBase+i))
+	}
+	for i := range len(d.cat.OPDs) * demoOfficialsPerOPD { // their roster entries stay, still joined
+		ids = append(ids, int64(demoOfficialBase+i))
+	}
+	for i, id := range ids {
+		key, err := st.RespondentKey(ctx, id)
 		if errors.Is(err, storage.ErrNotFound) {
 			continue
 		}
@@ -211,13 +223,15 @@ func (d *demo) forgetEarlierRun(ctx context.Context) error {
 			return err
 		}
 		if err := st.DeleteRespondent(ctx, key); err != nil {
-			return fmt.Errorf("remove the earlier demo's resident %d: %w", i, err)
+			return fmt.Errorf("remove the earlier demo's respondent %d: %w", i, err)
 		}
 	}
 	return st.SetBotSetting(ctx, demoSettingResidents, strconv.Itoa(d.f.residents))
 }
 
-// report recomputes every index as of now and writes the outputs.
+// report recomputes every index as of now, writes the score tables, then
+// asks the summary as Diskominfo's admin does in chat (/ringkasan) and
+// prints it as received, keeping its text and chart.
 func (d *demo) report(ctx context.Context) error {
 	now := time.Now()
 	d.clock.Set(now)
@@ -226,6 +240,12 @@ func (d *demo) report(ctx context.Context) error {
 	res, err := scorer.Recompute(ctx, jobs.AllKinds(), time.Time{}, now)
 	if err != nil {
 		return fmt.Errorf("recompute: %w", err)
+	}
+	// The follow-ups of the quarter before (services whose lowest unsur is
+	// in band C or D), as the daily job opens them.
+	fu := &jobs.FollowUps{Store: d.svc.store, Catalog: d.cat, Location: d.cfg.Location}
+	if _, err := (&jobs.Runner{Store: d.svc.store, Now: d.clock.Now}).Run(ctx, fu.Run(now)); err != nil {
+		return fmt.Errorf("follow-ups: %w", err)
 	}
 	p := survey.PeriodOf(survey.PeriodQuarter, now, d.cfg.Location)
 	rows, err := d.svc.store.PeriodSnapshots(ctx, p)
@@ -236,22 +256,70 @@ func (d *demo) report(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(d.f.out, "skor.txt")
-	out, err := os.Create(path)
+	var scores strings.Builder
+	if err := printScoreReport(&scores, rep, survey.LangID); err != nil {
+		return err
+	}
+	if err := d.write("skor.txt", []byte(scores.String())); err != nil {
+		return err
+	}
+	text, png, err := d.askSummary(ctx)
 	if err != nil {
 		return err
 	}
-	if err := printScoreReport(io.MultiWriter(d.env.stdout, out), rep, survey.LangID); err != nil {
-		out.Close()
+	fmt.Fprintln(d.env.stdout, text)
+	if err := d.write("ringkasan.txt", []byte(text+"\n")); err != nil {
 		return err
 	}
-	if err := out.Close(); err != nil {
+	if err := d.write("ringkasan.png", png); err != nil {
 		return err
 	}
-	d.wrote = append(d.wrote, path)
 	fmt.Fprintln(d.env.stderr, "\nwrote:")
 	for _, w := range d.wrote {
 		fmt.Fprintln(d.env.stderr, "  "+w)
 	}
+	fmt.Fprintln(d.env.stderr, "Be Diskominfo in chat with this data: go run ./cmd/egovpulse chat --as admin, then /ringkasan or /tindaklanjut")
+	return nil
+}
+
+// askSummary sends /ringkasan as the demo's admin and returns the text as
+// received (every part of a split summary) and the chart.
+func (d *demo) askSummary(ctx context.Context) (string, []byte, error) {
+	admin := d.emu.User(demoAdminID, botapitest.WithFirstName("Diskominfo"), botapitest.WithLanguage("id"))
+	last := 0
+	if msgs := admin.Messages(); len(msgs) > 0 {
+		last = msgs[len(msgs)-1].ID
+	}
+	admin.Send("/ringkasan")
+	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	photo, err := admin.WaitFor(wctx, func(m botapitest.Message) bool { return m.ID > last && m.Photo != nil })
+	if err != nil {
+		return "", nil, fmt.Errorf("the summary's chart never came: %w", err)
+	}
+	var parts []string
+	started := false
+	for _, m := range admin.Messages() {
+		if m.ID <= last || m.ID >= photo.ID {
+			continue
+		}
+		started = started || strings.HasPrefix(m.Text, "📊")
+		if started {
+			parts = append(parts, m.Text)
+		}
+	}
+	if len(parts) == 0 {
+		return "", nil, errors.New("the summary's text never came")
+	}
+	return strings.Join(parts, "\n"), photo.Photo.Data, nil
+}
+
+// write writes one output file into the demo's folder and lists it.
+func (d *demo) write(name string, data []byte) error {
+	path := filepath.Join(d.f.out, name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return err
+	}
+	d.wrote = append(d.wrote, path)
 	return nil
 }

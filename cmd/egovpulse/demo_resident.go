@@ -48,7 +48,11 @@ func (v *visitor) next(ctx context.Context) (botapitest.Message, error) {
 	last := v.last
 	m, err := v.u.WaitFor(ctx, func(m botapitest.Message) bool { return m.ID > last })
 	if err != nil {
-		return m, fmt.Errorf("user %d: no reply from the bot after message %d: %w", v.u.ID(), last, err)
+		lastText := ""
+		if msgs := v.u.Messages(); len(msgs) > 0 {
+			lastText = msgs[len(msgs)-1].Text
+		}
+		return m, fmt.Errorf("user %d: no reply from the bot after message %d (%q): %w", v.u.ID(), last, lastText, err)
 	}
 	v.last = m.ID
 	return m, nil
@@ -121,7 +125,7 @@ func (r *resident) visit(ctx context.Context, s survey.Service, opdName string, 
 // react answers one message of the bot; done when the visit is over.
 func (r *resident) react(m botapitest.Message) (done bool, err error) {
 	switch {
-	case strings.HasPrefix(m.Text, "🙏"):
+	case strings.Contains(m.Text, "🙏 Terima kasih"):
 		return true, nil
 	case strings.Contains(m.Text, "hanya untuk responden berusia 17"):
 		return true, errScreenedOut
@@ -167,9 +171,14 @@ func (r *resident) answer(m botapitest.Message, q *survey.Question) error {
 	switch q.Type {
 	case survey.TypeDate:
 		return r.press(m, "Hari ini")
-	case survey.TypeInteger, survey.TypeDecimal:
+	case survey.TypeInteger:
 		r.send(strconv.Itoa(r.number(q.Name)))
 		return nil
+	case survey.TypeDecimal:
+		r.send(strings.Replace(strconv.FormatFloat(float64(r.number(q.Name))/2, 'f', 1, 64), ".", ",", 1))
+		return nil
+	case survey.TypeSelectMultiple:
+		return r.tick(m, q)
 	case survey.TypeSelectOne, survey.TypeScale:
 		v := r.choose(q)
 		if v == "" {
@@ -182,6 +191,50 @@ func (r *resident) answer(m botapitest.Message, q *survey.Question) error {
 		return r.press(m, c.Label.In(survey.LangID))
 	}
 	return fmt.Errorf("question %s: the demo does not answer %s questions", q.Name, q.Type)
+}
+
+// tick answers a multiple choice: each pick ticked (the message is
+// edited in place), then Done.
+func (r *resident) tick(m botapitest.Message, q *survey.Question) error {
+	picks := r.picks(q.Name)
+	for i, v := range picks {
+		c, ok := q.Choice(v)
+		if !ok {
+			return fmt.Errorf("question %s has no choice %q", q.Name, v)
+		}
+		if err := r.press(m, c.Label.In(survey.LangID)); err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), demoReplyWait)
+		_, err := r.u.WaitFor(ctx, func(x botapitest.Message) bool { return x.ID == m.ID && x.Edits > m.Edits+i })
+		cancel()
+		if err != nil {
+			return fmt.Errorf("user %d: tick %q not shown: %w", r.u.ID(), v, err)
+		}
+	}
+	return r.press(m, "Selesai ✓")
+}
+
+// picks are an official's answers to the multiple choices of asn: the
+// systems the unit relies on, and its obstacles (internet and budget the
+// most frequent).
+func (r *resident) picks(name string) []string {
+	var pool []string
+	n := 1 + r.rng.IntN(3)
+	switch name {
+	case "kendala":
+		pool = []string{"internet", "internet", "internet", "anggaran", "anggaran", "keterampilan", "perangkat", "integrasi", "adopsi_warga"}
+	default:
+		pool = []string{"srikandi", "ekinerja", "sipd", "siasn", "aplikasi_opd", "website", "whatsapp", "email"}
+		n++
+	}
+	var out []string
+	for len(out) < n {
+		if v := pool[r.rng.IntN(len(pool))]; !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // choose returns the value the resident picks for q ("" skips it).
@@ -203,6 +256,12 @@ func (r *resident) choose(q *survey.Question) string {
 		}
 		return pickOf(r.rng, "langsung_tahu", "langsung_tahu", "langsung")
 	}
+	if strings.HasPrefix(q.Name, "frek_") { // officials: mostly weekly or daily
+		return pickOf(r.rng, "2", "3", "4", "4", "5", "5")
+	}
+	if strings.HasPrefix(q.Name, "el_") {
+		return pickOf(r.rng, "penuh", "sebagian", "sebagian", "belum", "na")
+	}
 	// Other scales lean to the upper half, as satisfied users do, with a
 	// rare "don't know".
 	var scored []string
@@ -210,6 +269,9 @@ func (r *resident) choose(q *survey.Question) string {
 		if _, err := strconv.Atoi(c.Value); err == nil {
 			scored = append(scored, c.Value)
 		}
+	}
+	if len(scored) == 0 {
+		return q.Choices[r.rng.IntN(len(q.Choices))].Value
 	}
 	if len(scored) < len(q.Choices) && r.rng.IntN(20) == 0 {
 		return q.Choices[len(q.Choices)-1].Value
@@ -227,6 +289,10 @@ func (r *resident) number(name string) int {
 		return []int{0, 5000, 10000, 10000, 15000, 20000, 25000, 50000}[r.rng.IntN(8)]
 	case "kunjungan":
 		return []int{0, 0, 1, 1, 1, 2, 3}[r.rng.IntN(7)]
+	case "porsi_digital":
+		return 30 + 5*r.rng.IntN(13)
+	case "jam_hemat":
+		return 1 + r.rng.IntN(10) // halved: 0,5 to 5 hours
 	}
 	return r.rng.IntN(5)
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,38 +12,53 @@ import (
 )
 
 // TestDemoRunsTwiceAlike runs the tour twice on one database and folder:
-// both runs print the IKM of the city from the simulated residents, write
-// what they list, and (same seed) tell the same story.
+// both runs print the summary an admin receives, with the city IKM of the
+// simulated residents and the officials' coverage, write what they list
+// (a chart that decodes among them), and, with the same seed, tell the
+// same story.
 func TestDemoRunsTwiceAlike(t *testing.T) {
 	vars := quietSQLite(t)
 	out := filepath.Join(t.TempDir(), "demo-output")
-	args := []string{"demo", "--residents", "40", "--weeks", "2", "--seed", "7", "--out", out}
+	args := []string{"demo", "--residents", "60", "--weeks", "2", "--seed", "7", "--out", out}
 	var first string
 	for run := range 2 {
 		code, stdout, stderr := runCmd(t, vars, nil, args...)
 		if code != 0 {
 			t.Fatalf("run %d: exit %d\n%s", run+1, code, stderr)
 		}
-		city := regexp.MustCompile(`(?m)^Kota Solok\s+Kota\s+(\d+,\d\d)\s+([ABCD])\s+(\d+)`).FindStringSubmatch(stdout)
+		city := regexp.MustCompile(`IKM Triwulan \S+ \d{4} \(sejauh ini\): \d+,\d\d mutu [ABCD] \([^)]+\), n (\d+)`).FindStringSubmatch(stdout)
 		if city == nil {
 			t.Fatalf("run %d prints no city IKM:\n%s", run+1, stdout)
 		}
-		if n, _ := strconv.Atoi(city[3]); n < 20 || n > 40 {
-			t.Errorf("run %d: city n = %d; want most of the 40 simulated residents", run+1, n)
+		if n, _ := strconv.Atoi(city[1]); n < 30 || n > 60 {
+			t.Errorf("run %d: city n = %d; want most of the 60 simulated residents", run+1, n)
 		}
-		for _, f := range []string{"skor.txt", "demo.log"} {
+		if !regexp.MustCompile(`ASN: \d+ dari 68 pegawai menjawab`).MatchString(stdout) {
+			t.Errorf("run %d: no officials' coverage in the summary:\n%s", run+1, stdout)
+		}
+		for _, f := range []string{"ringkasan.txt", "ringkasan.png", "skor.txt", "demo.log"} {
 			p := filepath.Join(out, f)
 			if _, err := os.Stat(p); err != nil || !strings.Contains(stderr, p) {
 				t.Errorf("run %d: %s not written or not listed (%v):\n%s", run+1, f, err, stderr)
 			}
 		}
-		if !strings.Contains(stderr, "kunjungan warga:") {
-			t.Errorf("run %d shows no progress:\n%s", run+1, stderr)
+		if text, _ := os.ReadFile(filepath.Join(out, "ringkasan.txt")); strings.TrimSpace(string(text)) != strings.TrimSpace(stdout) {
+			t.Errorf("run %d: ringkasan.txt is not what was printed", run+1)
 		}
+		img, _ := os.ReadFile(filepath.Join(out, "ringkasan.png"))
+		if _, err := png.DecodeConfig(bytes.NewReader(img)); err != nil {
+			t.Errorf("run %d: the chart does not decode: %v", run+1, err)
+		}
+		for _, bar := range []string{"kunjungan warga:", "petugas (ASN):"} {
+			if !strings.Contains(stderr, bar) {
+				t.Errorf("run %d shows no progress of %q:\n%s", run+1, bar, stderr)
+			}
+		}
+		story := regexp.MustCompile(`(?m)^Per .*$`).ReplaceAllString(stdout, "")
 		if run == 0 {
-			first = stdout
-		} else if stdout != first {
-			t.Errorf("the second run with the same seed printed something else:\n%s\nfirst:\n%s", stdout, first)
+			first = story
+		} else if story != first {
+			t.Errorf("the second run with the same seed printed something else:\n%s\nfirst:\n%s", story, first)
 		}
 	}
 }
