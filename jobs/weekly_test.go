@@ -88,6 +88,59 @@ func TestWeeklyPushOnceAcrossRacingRunners(t *testing.T) {
 	})
 }
 
+// TestWeeklyPushOnceWithThreeSchedulersRacing: three schedulers (three
+// replicas, each with its own store handle) fire the push every second;
+// one week's push is queued once per chat.
+func TestWeeklyPushOnceWithThreeSchedulersRacing(t *testing.T) {
+	for _, b := range []struct {
+		name    string
+		backend func(testing.TB) storagetest.Backend
+	}{{"sqlite", storagetest.SQLiteBackend}, {"mysql", storagetest.MySQLBackend}} {
+		t.Run(b.name, func(t *testing.T) {
+			be := b.backend(t)
+			first := be.MustOpen(t)
+			loc := jakarta(t)
+			var renders, fired atomic.Int32
+			scheds := make([]*jobs.Scheduler, 3)
+			for i := range scheds {
+				st := first
+				if i > 0 {
+					st = be.Open(t, storage.Options{})
+				}
+				w := weekly(st, loc, &renders)
+				s, err := jobs.NewScheduler(nil, jobs.Schedule{}, loc, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				err = s.AddJob(&jobs.Runner{Store: st, LockWait: 100 * time.Millisecond}, jobs.JobWeeklySummary, "* * * * * *",
+					func(now time.Time) jobs.Run { fired.Add(1); return w.Run(now) })
+				if err != nil {
+					t.Fatal(err)
+				}
+				scheds[i] = s
+			}
+			for _, s := range scheds {
+				s.Start()
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for fired.Load() < 6 && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			for _, s := range scheds {
+				if err := s.Shutdown(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			texts := pushed(t, first)
+			charts, _ := first.OutboxRows(context.Background(), jobs.KindWeeklyChart)
+			if fired.Load() < 6 || len(texts) != 2 || len(charts) != 2 {
+				t.Errorf("%d firings; %d texts, %d charts queued; want at least 6 firings and one text and chart per chat",
+					fired.Load(), len(texts), len(charts))
+			}
+		})
+	}
+}
+
 func TestWeeklyPushMissedIsSentOnceMarkedLate(t *testing.T) {
 	storagetest.ForEachBackend(t, func(t *testing.T, st *storage.Store) {
 		ctx := context.Background()
