@@ -65,16 +65,9 @@ func (r *Reminders) escalationRun(rd round, what, slot string) Run {
 			} else {
 				msgs = r.headDigests(rd, opds, slot, langs)
 			}
-			for _, q := range msgs {
-				added, err := outbox.Enqueue(tx, q.kind, q.slot, q.msg)
-				if err != nil {
-					return err
-				}
-				if added {
-					res.Enqueued++
-				}
-			}
-			return nil
+			var err error
+			res.Enqueued, err = enqueueAll(tx, msgs)
+			return err
 		},
 		Details: func() any { return res },
 	}
@@ -84,6 +77,22 @@ func (r *Reminders) escalationRun(rd round, what, slot string) Run {
 type queued struct {
 	kind, slot string
 	msg        sender.Message
+}
+
+// enqueueAll writes msgs to the outbox in tx and counts the rows added
+// (a row already there for its recipient, kind and slot is kept).
+func enqueueAll(tx *storage.Tx, msgs []queued) (int, error) {
+	added := 0
+	for _, q := range msgs {
+		ok, err := outbox.Enqueue(tx, q.kind, q.slot, q.msg)
+		if err != nil {
+			return added, err
+		}
+		if ok {
+			added++
+		}
+	}
+	return added, nil
 }
 
 // byOPD groups the roster by OPD, keeping the OPDs where someone of the

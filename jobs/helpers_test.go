@@ -2,9 +2,7 @@ package jobs_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -43,28 +41,11 @@ func newScorer(st *storage.Store, clk *testkit.Clock, loc *time.Location, locker
 // submit stores one submitted SKM response with every element scored s.
 func submit(tb testing.TB, st *storage.Store, service string, at time.Time, s float64) {
 	tb.Helper()
-	ctx := context.Background()
-	var key [16]byte
-	if _, err := rand.Read(key[:]); err != nil {
-		tb.Fatal(err)
-	}
-	r, err := st.StartResponse(ctx, storage.NewResponse{RespondentKey: hex.EncodeToString(key[:]), SurveyID: "skm",
-		SurveyVersion: "1", ServiceCode: service, PeriodKey: "x", At: at})
-	if err != nil {
-		tb.Fatalf("StartResponse: %v", err)
-	}
-	var changes []survey.Change
+	scores := map[string]float64{}
 	for _, e := range scoring.UnsurKeys() {
-		v := s
-		changes = append(changes, survey.Change{Question: "q_" + e, Element: e,
-			Answer: survey.Answer{Value: fmt.Sprint(v), Score: &v}})
+		scores[e] = s
 	}
-	if err := st.Tx(ctx, func(tx *storage.Tx) error { return tx.SaveChanges(r.ID, changes, at) }); err != nil {
-		tb.Fatalf("SaveChanges: %v", err)
-	}
-	if err := st.Submit(ctx, r.ID, at); err != nil {
-		tb.Fatalf("Submit: %v", err)
-	}
+	submitScores(tb, st, service, at, scores)
 }
 
 // snapshots reads the stored snapshots of a period by "scope/code".
@@ -90,5 +71,24 @@ func mustRun(tb testing.TB, what string) func(jobs.RunResult, error) jobs.RunRes
 			tb.Fatalf("%s: %v", what, err)
 		}
 		return res
+	}
+}
+
+// raceSchedulers starts the schedulers (replicas firing a job every
+// second), waits until their job fired at least 6 times (at most 10 s)
+// and shuts them down.
+func raceSchedulers(t *testing.T, scheds []*jobs.Scheduler, fired *atomic.Int32) {
+	t.Helper()
+	for _, s := range scheds {
+		s.Start()
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for fired.Load() < 6 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, s := range scheds {
+		if err := s.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/kotasolok/egovpulse/bot"
-	"github.com/kotasolok/egovpulse/bot/outbox"
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/remind"
 	"github.com/kotasolok/egovpulse/storage"
@@ -213,17 +212,13 @@ func (r *Reminders) reminderRun(rd round, slot string) Run {
 			return err
 		},
 		Commit: func(_ context.Context, tx *storage.Tx) error {
-			res.Enqueued = 0
-			for _, d := range owing {
-				added, err := outbox.Enqueue(tx, KindReminder, slot, r.reminder(rd, d, langs[d.ChatID]))
-				if err != nil {
-					return err
-				}
-				if added {
-					res.Enqueued++
-				}
+			msgs := make([]queued, len(owing))
+			for i, d := range owing {
+				msgs[i] = queued{KindReminder, slot, r.reminder(rd, d, langs[d.ChatID])}
 			}
-			return nil
+			var err error
+			res.Enqueued, err = enqueueAll(tx, msgs)
+			return err
 		},
 		Details: func() any { return res },
 	}

@@ -66,7 +66,7 @@ func BenchmarkRemindersAtTelegramLimits(b *testing.B) {
 			b.Fatal(err)
 		}
 		_ = snd.Close(ctx)
-		_, all, limited := sends(emu)
+		_, all, limited := emu.SendTimes()
 		emu.Close()
 		if len(all) != n {
 			b.Fatalf("%d messages accepted, want %d", len(all), n)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/bot/outbox"
+	"github.com/kotasolok/egovpulse/bot/outbox/outboxtest"
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/bot/session"
 	"github.com/kotasolok/egovpulse/internal/testkit"
@@ -127,7 +128,7 @@ func remindTwoThousand(t *testing.T, b storagetest.Backend) {
 		return outbox.New(st, s, outbox.Options{Workers: 1, Now: clk.Now, Sleep: clk.Sleep})
 	}
 	runCtx, cancel := context.WithCancel(ctx)
-	if err := drainer(&stopAfter{s: snd(), n: broadcastN * 2 / 5, cancel: cancel}).Run(runCtx); err != nil {
+	if err := drainer(&outboxtest.StopAfter{S: snd(), N: broadcastN * 2 / 5, Cancel: cancel}).Run(runCtx); err != nil {
 		t.Fatal(err)
 	}
 	if dead, err := st.ClaimOutbox(ctx, "crashed", clk.Now(), clk.Now().Add(outbox.DefaultLease), 5); err != nil || len(dead) != 5 {
@@ -225,7 +226,7 @@ func race(t *testing.T, replicas []*jobs.Reminders) {
 // nothing went out in the quiet hours.
 func checkPace(t *testing.T, emu *botapitest.Server, injected int) {
 	t.Helper()
-	byChat, all, limited := sends(emu)
+	byChat, all, limited := emu.SendTimes()
 	if limited != injected {
 		t.Errorf("%d answers 429, want only the %d injected", limited, injected)
 	}
@@ -234,11 +235,11 @@ func checkPace(t *testing.T, emu *botapitest.Server, injected int) {
 			t.Errorf("a message sent at %v, in the quiet hours", at.In(wib))
 		}
 	}
-	if n := mostInWindow(all, time.Second); n > 30 {
+	if n := botapitest.MostInWindow(all, time.Second); n > 30 {
 		t.Errorf("%d messages within one second, want at most 30", n)
 	}
 	for chat, times := range byChat {
-		if n := mostInWindow(times, time.Second); n > 1 {
+		if n := botapitest.MostInWindow(times, time.Second); n > 1 {
 			t.Errorf("chat %d got %d messages within one second", chat, n)
 		}
 	}

@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sort"
 	"testing"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/kotasolok/egovpulse/bot/botapitest"
-	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/internal/testkit"
 	"github.com/kotasolok/egovpulse/jobs"
 	"github.com/kotasolok/egovpulse/remind"
@@ -176,50 +174,4 @@ func emulator(tb testing.TB, clk *testkit.Clock) (*botapitest.Server, *tgbotapi.
 		tb.Fatalf("client: %v", err)
 	}
 	return emu, api
-}
-
-// sends returns the emulator's sendMessage requests answered 200 by chat,
-// the times of all of them in order, and the 429 answers.
-func sends(emu *botapitest.Server) (byChat map[int64][]time.Time, all []time.Time, limited int) {
-	byChat = map[int64][]time.Time{}
-	for _, q := range emu.Requests() {
-		switch {
-		case q.Method != "sendMessage":
-		case q.Status == http.StatusTooManyRequests:
-			limited++
-		case q.Status == http.StatusOK:
-			byChat[q.ChatID] = append(byChat[q.ChatID], q.Time)
-			all = append(all, q.Time)
-		}
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].Before(all[j]) })
-	return byChat, all, limited
-}
-
-// mostInWindow is the most times within any window of length w.
-func mostInWindow(times []time.Time, w time.Duration) int {
-	best, j := 0, 0
-	for i := range times {
-		for times[i].Sub(times[j]) >= w {
-			j++
-		}
-		best = max(best, i-j+1)
-	}
-	return best
-}
-
-// stopAfter is a sender that cancels the drainer's context once n sends
-// went through: the process stopped mid-broadcast.
-type stopAfter struct {
-	s      *sender.Sender
-	n      int
-	cancel context.CancelFunc
-}
-
-func (c *stopAfter) Send(ctx context.Context, m sender.Message) (sender.Result, error) {
-	res, err := c.s.Send(ctx, m)
-	if c.n--; c.n == 0 {
-		c.cancel()
-	}
-	return res, err
 }

@@ -62,18 +62,7 @@ func TestThreeRacingSchedulersRunAJobSlotOnce(t *testing.T) {
 				}
 				scheds[i] = s
 			}
-			for _, s := range scheds {
-				s.Start()
-			}
-			deadline := time.Now().Add(10 * time.Second)
-			for fired.Load() < 6 && time.Now().Before(deadline) {
-				time.Sleep(20 * time.Millisecond)
-			}
-			for _, s := range scheds {
-				if err := s.Shutdown(context.Background()); err != nil {
-					t.Fatal(err)
-				}
-			}
+			raceSchedulers(t, scheds, &fired)
 			rows, err := first.OutboxRows(context.Background(), "reminder")
 			if err != nil {
 				t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kotasolok/egovpulse/bot/outbox"
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/survey"
@@ -55,7 +54,7 @@ func (w *WeeklySummary) Run(now time.Time) Run {
 	late := now.Sub(w.due(week)) > lateGrace
 	var text string
 	var png []byte
-	queued := 0
+	added := 0
 	return Run{
 		Job: JobWeeklySummary, Slot: week.Key(),
 		Prepare: func(ctx context.Context) error {
@@ -70,27 +69,19 @@ func (w *WeeklySummary) Run(now time.Time) Run {
 			return nil
 		},
 		Commit: func(_ context.Context, tx *storage.Tx) error {
+			var msgs []queued
 			for _, chat := range w.Chats {
-				kinds := []string{KindWeeklyText}
-				msgs := []sender.Message{{Method: sender.MethodSendMessage, ChatID: chat, Text: text}}
+				msgs = append(msgs, queued{KindWeeklyText, week.Key(), sender.Message{Method: sender.MethodSendMessage, ChatID: chat, Text: text}})
 				if len(png) > 0 {
-					kinds = append(kinds, KindWeeklyChart)
-					msgs = append(msgs, sender.Message{Method: sender.MethodSendPhoto, ChatID: chat,
-						File: &sender.File{Name: "ringkasan-" + week.Key() + ".png", Bytes: png}})
-				}
-				for i, m := range msgs {
-					added, err := outbox.Enqueue(tx, kinds[i], week.Key(), m)
-					if err != nil {
-						return err
-					}
-					if added {
-						queued++
-					}
+					msgs = append(msgs, queued{KindWeeklyChart, week.Key(), sender.Message{Method: sender.MethodSendPhoto, ChatID: chat,
+						File: &sender.File{Name: "ringkasan-" + week.Key() + ".png", Bytes: png}}})
 				}
 			}
-			return nil
+			var err error
+			added, err = enqueueAll(tx, msgs)
+			return err
 		},
-		Details: func() any { return map[string]any{"week": week.Key(), "late": late, "queued": queued} },
+		Details: func() any { return map[string]any{"week": week.Key(), "late": late, "queued": added} },
 	}
 }
 

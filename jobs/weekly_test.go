@@ -119,18 +119,7 @@ func TestWeeklyPushOnceWithThreeSchedulersRacing(t *testing.T) {
 				}
 				scheds[i] = s
 			}
-			for _, s := range scheds {
-				s.Start()
-			}
-			deadline := time.Now().Add(10 * time.Second)
-			for fired.Load() < 6 && time.Now().Before(deadline) {
-				time.Sleep(20 * time.Millisecond)
-			}
-			for _, s := range scheds {
-				if err := s.Shutdown(context.Background()); err != nil {
-					t.Fatal(err)
-				}
-			}
+			raceSchedulers(t, scheds, &fired)
 			texts := pushed(t, first)
 			charts, _ := first.OutboxRows(context.Background(), jobs.KindWeeklyChart)
 			if fired.Load() < 6 || len(texts) != 2 || len(charts) != 2 {

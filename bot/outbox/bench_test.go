@@ -44,7 +44,7 @@ func BenchmarkDrainAtTelegramLimits(b *testing.B) {
 			b.Fatal(err)
 		}
 		_ = snd.Close(context.Background())
-		_, all, limited := r.sends()
+		_, all, limited := r.emu.SendTimes()
 		emu.Close()
 		if len(all) != n {
 			b.Fatalf("%d messages accepted, want %d (states %v)", len(all), n, r.states(b))

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sort"
 	"testing"
 	"time"
 
@@ -121,55 +120,6 @@ func (r *rig) row(tb testing.TB, recipient int64) storage.OutboxRow {
 	}
 	tb.Fatalf("no outbox row for %d", recipient)
 	return storage.OutboxRow{}
-}
-
-// sends returns the emulator's sendMessage requests answered 200, by chat,
-// and the times of all of them in order.
-func (r *rig) sends() (byChat map[int64][]time.Time, all []time.Time, limited int) {
-	byChat = map[int64][]time.Time{}
-	for _, q := range r.emu.Requests() {
-		if q.Method != "sendMessage" {
-			continue
-		}
-		if q.Status == http.StatusTooManyRequests {
-			limited++
-			continue
-		}
-		if q.Status == http.StatusOK {
-			byChat[q.ChatID] = append(byChat[q.ChatID], q.Time)
-			all = append(all, q.Time)
-		}
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].Before(all[j]) })
-	return byChat, all, limited
-}
-
-// maxInWindow is the most sends within any window of length w.
-func maxInWindow(times []time.Time, w time.Duration) int {
-	best, j := 0, 0
-	for i := range times {
-		for times[i].Sub(times[j]) >= w {
-			j++
-		}
-		best = max(best, i-j+1)
-	}
-	return best
-}
-
-// stopAfter is a Sender that cancels the drainer's context once n sends
-// went through: the drainer stopped mid-broadcast.
-type stopAfter struct {
-	s      *sender.Sender
-	n      int
-	cancel context.CancelFunc
-}
-
-func (c *stopAfter) Send(ctx context.Context, m sender.Message) (sender.Result, error) {
-	res, err := c.s.Send(ctx, m)
-	if c.n--; c.n == 0 {
-		c.cancel()
-	}
-	return res, err
 }
 
 // ids returns n user chats starting at base, created in the emulator.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kotasolok/egovpulse/bot/botapitest"
 	"github.com/kotasolok/egovpulse/bot/outbox"
+	"github.com/kotasolok/egovpulse/bot/outbox/outboxtest"
 	"github.com/kotasolok/egovpulse/bot/sender"
 	"github.com/kotasolok/egovpulse/internal/metrics"
 	"github.com/kotasolok/egovpulse/internal/metrics/metricstest"
@@ -45,7 +46,7 @@ func TestBroadcastStoppedAndResumedSendsEachOnce(t *testing.T) {
 		}}
 		// The first drainer stops after 25 messages.
 		runCtx, cancel := context.WithCancel(ctx)
-		first := r.drainer(&stopAfter{s: r.sender(t), n: 25, cancel: cancel}, hook)
+		first := r.drainer(&outboxtest.StopAfter{S: r.sender(t), N: 25, Cancel: cancel}, hook)
 		if err := first.Run(runCtx); err != nil {
 			t.Fatalf("first drainer: %v", err)
 		}
@@ -106,15 +107,15 @@ func TestBroadcastStoppedAndResumedSendsEachOnce(t *testing.T) {
 			t.Errorf("final states %v, want %v", got, want)
 		}
 
-		byChat, all, limited := r.sends()
+		byChat, all, limited := r.emu.SendTimes()
 		if limited != 3 {
 			t.Errorf("%d answers 429, want only the 3 injected (the drainer must keep to the limits)", limited)
 		}
-		if n := maxInWindow(all, time.Second); n > 30 {
+		if n := botapitest.MostInWindow(all, time.Second); n > 30 {
 			t.Errorf("%d messages within one second (emulator clock), want at most 30", n)
 		}
 		for chat, times := range byChat {
-			if n := maxInWindow(times, time.Second); n > 1 {
+			if n := botapitest.MostInWindow(times, time.Second); n > 1 {
 				t.Errorf("chat %d got %d messages within one second", chat, n)
 			}
 		}
