@@ -36,6 +36,7 @@ type escalateResult struct {
 func (r *Reminders) escalationRun(rd round, what, slot string) Run {
 	var opds []*opdDues
 	var langs map[int64]string
+	var admins []int64
 	var res escalateResult
 	return Run{Job: JobEscalate, Slot: slot,
 		Prepare: func(ctx context.Context) error {
@@ -47,7 +48,10 @@ func (r *Reminders) escalationRun(rd round, what, slot string) Run {
 			res.OPDs = len(opds)
 			var chats []int64
 			if what == "admins" {
-				chats = r.Admins
+				if admins, err = r.Runner.Store.Recipients(ctx, r.Admins, storage.GrantAdmin); err != nil {
+					return err
+				}
+				chats = slices.Clone(admins)
 			}
 			for _, o := range opds {
 				for _, h := range o.heads {
@@ -61,7 +65,7 @@ func (r *Reminders) escalationRun(rd round, what, slot string) Run {
 			res.Enqueued = 0
 			var msgs []queued
 			if what == "admins" {
-				msgs = r.adminDigests(rd, opds, slot, langs)
+				msgs = r.adminDigests(rd, opds, slot, langs, admins)
 			} else {
 				msgs = r.headDigests(rd, opds, slot, langs)
 			}
@@ -161,12 +165,12 @@ func (r *Reminders) headDigest(rd round, o *opdDues, lang string) string {
 }
 
 // adminDigests is one digest of every OPD that still owes to each admin.
-func (r *Reminders) adminDigests(rd round, opds []*opdDues, slot string, langs map[int64]string) []queued {
+func (r *Reminders) adminDigests(rd round, opds []*opdDues, slot string, langs map[int64]string, admins []int64) []queued {
 	if len(opds) == 0 {
 		return nil
 	}
 	var out []queued
-	for _, admin := range r.Admins {
+	for _, admin := range admins {
 		lang := langs[admin]
 		lines := make([]bot.OPDOwing, len(opds))
 		for i, o := range opds {

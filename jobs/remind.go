@@ -48,8 +48,9 @@ type Reminders struct {
 	Runner  *Runner
 	Config  *remind.Config
 	Catalog *survey.Catalog
-	// Admins are the Diskominfo admins' Telegram ids (ADMIN_TELEGRAM_IDS),
-	// who get the admins' digest.
+	// Admins are the Diskominfo superadmins' Telegram ids
+	// (ADMIN_TELEGRAM_IDS); they and the users granted the admin role in
+	// chat get the admins' digest.
 	Admins []int64
 	// BotUsername, when known, makes the survey reminder's button a
 	// t.me link that opens the survey of the official's OPD.

@@ -36,8 +36,10 @@ type WeeklySummary struct {
 	Store    *storage.Store
 	Location *time.Location
 	// Chats receive the push: admins' private chats or a Diskominfo group
-	// (negative ids).
-	Chats []int64
+	// (negative ids). Empty: Admins and the users granted a role in chat
+	// (viewers and admins), read when the push runs.
+	Chats  []int64
+	Admins []int64
 	// Lang is the language of the push ("id" by default).
 	Lang string
 	// Render makes the summary of a week in lang: the text and the PNG of
@@ -54,11 +56,15 @@ func (w *WeeklySummary) Run(now time.Time) Run {
 	late := now.Sub(w.due(week)) > lateGrace
 	var text string
 	var png []byte
+	var chats []int64
 	added := 0
 	return Run{
 		Job: JobWeeklySummary, Slot: week.Key(),
 		Prepare: func(ctx context.Context) error {
 			var err error
+			if chats, err = w.recipients(ctx); err != nil {
+				return err
+			}
 			text, png, err = w.Render(ctx, week, w.lang())
 			if err != nil {
 				return fmt.Errorf("weekly summary %s: %w", week.Key(), err)
@@ -70,7 +76,7 @@ func (w *WeeklySummary) Run(now time.Time) Run {
 		},
 		Commit: func(_ context.Context, tx *storage.Tx) error {
 			var msgs []queued
-			for _, chat := range w.Chats {
+			for _, chat := range chats {
 				msgs = append(msgs, queued{KindWeeklyText, week.Key(), sender.Message{Method: sender.MethodSendMessage, ChatID: chat, Text: text}})
 				if len(png) > 0 {
 					msgs = append(msgs, queued{KindWeeklyChart, week.Key(), sender.Message{Method: sender.MethodSendPhoto, ChatID: chat,
@@ -83,6 +89,14 @@ func (w *WeeklySummary) Run(now time.Time) Run {
 		},
 		Details: func() any { return map[string]any{"week": week.Key(), "late": late, "queued": added} },
 	}
+}
+
+// recipients are the chats of the push.
+func (w *WeeklySummary) recipients(ctx context.Context) ([]int64, error) {
+	if len(w.Chats) > 0 {
+		return w.Chats, nil
+	}
+	return w.Store.Recipients(ctx, w.Admins, storage.GrantViewer, storage.GrantAdmin)
 }
 
 // CatchUp pushes the week that ended if its push is due and has not run

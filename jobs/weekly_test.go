@@ -184,3 +184,34 @@ func deliverWeekly(t *testing.T, st *storage.Store, now time.Time) {
 		}
 	}
 }
+
+// TestWeeklyPushGoesToSuperadminsAndGrantedUsers: without
+// WEEKLY_SUMMARY_CHATS the push goes to the superadmins and to whoever
+// holds a role granted in chat when it runs (not to a revoked one).
+func TestWeeklyPushGoesToSuperadminsAndGrantedUsers(t *testing.T) {
+	storagetest.ForEachBackend(t, func(t *testing.T, st *storage.Store) {
+		ctx := context.Background()
+		loc := jakarta(t)
+		for _, g := range []struct {
+			id   int64
+			role string
+		}{{777, storage.GrantViewer}, {778, storage.GrantAdmin}, {779, storage.GrantAdmin}} {
+			if _, err := st.GrantRole(ctx, g.id, g.role, 501); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := st.RevokeRole(ctx, 779, 501); err != nil {
+			t.Fatal(err)
+		}
+		var renders atomic.Int32
+		w := weekly(st, loc, &renders)
+		w.Chats, w.Admins = nil, []int64{501}
+		if _, err := (&jobs.Runner{Store: st}).Run(ctx, w.Run(time.Date(2026, 11, 30, 8, 0, 0, 0, loc))); err != nil {
+			t.Fatal(err)
+		}
+		got := pushed(t, st)
+		if len(got) != 3 || got[501] == "" || got[777] == "" || got[778] == "" {
+			t.Errorf("pushed to %v; want 501 (superadmin), 777 (viewer) and 778 (admin), not 779 (revoked)", got)
+		}
+	})
+}

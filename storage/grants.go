@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -109,4 +110,21 @@ func (s *Store) GrantedRole(ctx context.Context, userID int64) (string, error) {
 		return "", s.scrub(fmt.Errorf("granted role of %d: %w", userID, notFound(err)))
 	}
 	return g.Role, nil
+}
+
+// Recipients returns the ids of static (the superadmins of
+// ADMIN_TELEGRAM_IDS) and of every user granted one of roles in chat, in
+// that order, each once: who gets Diskominfo's digests and pushes.
+func (s *Store) Recipients(ctx context.Context, static []int64, roles ...string) ([]int64, error) {
+	grants, err := s.ActiveGrants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Clone(static)
+	for _, g := range grants {
+		if slices.Contains(roles, g.Role) && !slices.Contains(out, g.UserID) {
+			out = append(out, g.UserID)
+		}
+	}
+	return out, nil
 }

@@ -17,13 +17,11 @@ import (
 const weeklyCatchUpSpec = "*/15 * * * *"
 
 // weeklyPush is the weekly summary push of a service: to WEEKLY_SUMMARY_CHATS,
-// or else to the superadmins of ADMIN_TELEGRAM_IDS.
+// or else to the superadmins of ADMIN_TELEGRAM_IDS and the users granted a
+// role in chat.
 func (s *service) weeklyPush(sum *report.Summarizer) *jobs.WeeklySummary {
-	chats := s.cfg.WeeklyChats
-	if len(chats) == 0 {
-		chats = s.cfg.AdminTelegramIDs
-	}
-	return &jobs.WeeklySummary{Store: s.store, Location: s.cfg.Location, Chats: chats, Lang: s.cfg.WeeklyLang,
+	return &jobs.WeeklySummary{Store: s.store, Location: s.cfg.Location, Chats: s.cfg.WeeklyChats,
+		Admins: s.cfg.AdminTelegramIDs, Lang: s.cfg.WeeklyLang,
 		Spec: s.cfg.WeeklySchedule,
 		Render: func(ctx context.Context, week survey.Period, lang string) (string, []byte, error) {
 			return sum.Render(ctx, summary.Request{Kind: survey.PeriodWeek, Key: week.Key()}, lang, true)
@@ -31,13 +29,9 @@ func (s *service) weeklyPush(sum *report.Summarizer) *jobs.WeeklySummary {
 }
 
 // addWeeklyPush schedules the push (WEEKLY_SUMMARY_SCHEDULE, Monday 08:00
-// by default) and its catch-up; without any chat to push to, nothing.
+// by default) and its catch-up.
 func (s *service) addWeeklyPush(runner *jobs.Runner, sum *report.Summarizer) error {
 	w := s.weeklyPush(sum)
-	if len(w.Chats) == 0 {
-		s.log.Info("weekly summary push off: set WEEKLY_SUMMARY_CHATS or ADMIN_TELEGRAM_IDS")
-		return nil
-	}
 	spec := s.cfg.WeeklySchedule
 	if spec == "" {
 		spec = jobs.DefaultWeeklySpec
