@@ -57,20 +57,43 @@ func (s *Store) InviteOPD(ctx context.Context, opd string, ttl time.Duration) ([
 		if err != nil {
 			return nil, fmt.Errorf("invite: %w", err)
 		}
-		now := tx.now()
 		out := make([]IssuedInvitation, 0, len(officials))
 		for _, o := range officials {
-			if err := tx.revokePending(o.ID, now); err != nil {
+			inv, err := tx.invite(o, ttl)
+			if err != nil {
 				return nil, err
 			}
-			inv := Invitation{Token: newToken(), OfficialID: o.ID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
-			if err := tx.db.Create(&inv).Error; err != nil {
-				return nil, fmt.Errorf("invite %s: %w", o.Name, err)
-			}
-			out = append(out, IssuedInvitation{Invitation: inv, Official: o})
+			out = append(out, inv)
 		}
 		return out, nil
 	})
+}
+
+// InviteNamed is InviteOPD for the one official of the OPD with that name
+// (the try-it mode's own official); ErrNotFound when no active official of
+// that name is still to join.
+func (s *Store) InviteNamed(ctx context.Context, opd, name string, ttl time.Duration) (IssuedInvitation, error) {
+	return inTx(ctx, s, func(tx *Tx) (IssuedInvitation, error) {
+		var o Official
+		err := tx.db.Where("opd_code = ? AND name = ? AND active = ? AND telegram_user_id IS NULL", opd, name, true).Take(&o).Error
+		if err != nil {
+			return IssuedInvitation{}, fmt.Errorf("invite %s: %w", name, notFound(err))
+		}
+		return tx.invite(o, ttl)
+	})
+}
+
+// invite revokes o's pending invitations and issues a new one valid for ttl.
+func (tx *Tx) invite(o Official, ttl time.Duration) (IssuedInvitation, error) {
+	now := tx.now()
+	if err := tx.revokePending(o.ID, now); err != nil {
+		return IssuedInvitation{}, err
+	}
+	inv := Invitation{Token: newToken(), OfficialID: o.ID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	if err := tx.db.Create(&inv).Error; err != nil {
+		return IssuedInvitation{}, fmt.Errorf("invite %s: %w", o.Name, err)
+	}
+	return IssuedInvitation{Invitation: inv, Official: o}, nil
 }
 
 // RevokeInvitations revokes the pending invitations of an official and

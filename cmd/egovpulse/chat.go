@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"github.com/kotasolok/egovpulse/storage"
 	"io"
 	"log/slog"
 	"net"
@@ -21,8 +23,15 @@ import (
 	"github.com/kotasolok/egovpulse/config"
 )
 
-// chatUserID is the Telegram user id of the person at the terminal.
-const chatUserID = 700001
+// chatUserID is the Telegram user id of the person at the terminal;
+// chatOfficialID theirs with --as official, the roster's chatOfficialName
+// (operator of the OPD), so that being an official leaves the resident's
+// chat as it was.
+const (
+	chatUserID       = 700001
+	chatOfficialID   = 700002
+	chatOfficialName = "Petugas Uji Coba"
+)
 
 // chatFlags are the arguments of `egovpulse chat`.
 type chatFlags struct {
@@ -91,6 +100,14 @@ func chat(ctx context.Context, env *environment, args []string, emu *botapitest.
 		svc.close()
 		return err
 	}
+	userID := int64(chatUserID)
+	if opd, ok := strings.CutPrefix(start, "asn_"); ok {
+		userID = chatOfficialID
+		if start, err = enrolChatOfficial(ctx, svc.store, opd); err != nil {
+			svc.close()
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		svc.close()
@@ -102,11 +119,33 @@ func chat(ctx context.Context, env *environment, args []string, emu *botapitest.
 	defer func() { cancel(); <-done }()
 
 	printBanner(env.stdout, f, cfg)
-	u := emu.User(chatUserID, botapitest.WithFirstName("Warga"), botapitest.WithLanguage(f.lang))
+	name := "Warga"
+	if userID == chatOfficialID {
+		name = "Petugas"
+	}
+	u := emu.User(userID, botapitest.WithFirstName(name), botapitest.WithLanguage(f.lang))
 	t := &terminal{emu: emu, user: u, out: env.stdout, seen: map[int]int{}, echo: !interactive(env.stdin)}
 	fmt.Fprintf(env.stdout, "\n> %s\n", start)
 	u.Send(start)
 	return t.loop(ctx, env.stdin)
+}
+
+// enrolChatOfficial puts the terminal user on the roster as the OPD's
+// operator and returns what they send first: their invitation link, or
+// /status when they joined in an earlier run.
+func enrolChatOfficial(ctx context.Context, st *storage.Store, opd string) (string, error) {
+	entry := storage.RosterEntry{Name: chatOfficialName, OPDCode: opd, Level: "pelaksana", Role: "operator"}
+	if _, err := st.ImportRoster(ctx, []storage.RosterEntry{entry}, false); err != nil {
+		return "", err
+	}
+	inv, err := st.InviteNamed(ctx, opd, chatOfficialName, 24*time.Hour)
+	if errors.Is(err, storage.ErrNotFound) {
+		return "/status", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return "/start inv_" + inv.Token, nil
 }
 
 // printBanner says who the user is, where the data and the log go, and how
@@ -185,7 +224,7 @@ func chatStart(as, service, opd string, env *environment, cfg *config.Config) (s
 		if _, ok := cat.OPD(opd); !ok {
 			return "", usageError(fmt.Sprintf("--opd %q: no such OPD in the catalog", opd))
 		}
-		return "/start asn_" + opd, nil
+		return "asn_" + opd, nil // the roster entry is made once the store is open
 	case service != "":
 		if _, ok := cat.Service(service); !ok {
 			return "", usageError(fmt.Sprintf("--service %q: no such service in the catalog", service))

@@ -46,9 +46,10 @@ func TestChatAnswersOnEveryRun(t *testing.T) {
 // « Back; on a question with answer buttons a number presses one.
 func TestChatTypedNumberAnswersANumberQuestion(t *testing.T) {
 	vars := sqliteVars(t)
-	// Consent, five frequency questions ("Setiap hari"), then the share of
-	// digital work: 1 (percent).
-	out, errOut := chatRun(t, vars, botapitest.New(botapitest.Options{}), "1\n5\n5\n5\n5\n5\n1\n", "--as", "official")
+	// The official joins by the invitation the chat makes; /status, the
+	// card's survey button, consent, five frequency questions ("Setiap
+	// hari"), then the share of digital work: 1 (percent).
+	out, errOut := chatRun(t, vars, botapitest.New(botapitest.Options{}), "/status\n1\n1\n5\n5\n5\n5\n5\n1\n", "--as", "official")
 	if !strings.Contains(out, "(6/22) Berapa persen pekerjaan rutin") || !strings.Contains(out, "(7/22) Sistem elektronik menghemat waktu kerja saya.") {
 		t.Fatalf("the typed 1 did not answer the percent question:\n%s\nstderr: %s", out, errOut)
 	}
@@ -58,7 +59,7 @@ func TestChatTypedNumberAnswersANumberQuestion(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	key, err := st.RespondentKey(ctx, chatUserID)
+	key, err := st.RespondentKey(ctx, chatOfficialID)
 	if err != nil {
 		t.Fatalf("no respondent for the terminal user: %v", err)
 	}
@@ -75,6 +76,13 @@ func TestChatTypedNumberAnswersANumberQuestion(t *testing.T) {
 	}
 	if a := answers["frek_aplikasi_opd"]; a.Value != "5" {
 		t.Errorf("frek_aplikasi_opd stored as %+v, want button 5 (Setiap hari) pressed", a)
+	}
+	// Again: the official joined already and starts at /status; /lapor is
+	// the operator's, held back while the survey above is open.
+	out, errOut = chatRun(t, vars, botapitest.New(botapitest.Options{}), "/lapor\n", "--as", "official")
+	if !strings.Contains(out, "> /status") || !strings.Contains(out, "📋 Status Petugas Uji Coba") ||
+		!strings.Contains(out, "Selesaikan dulu atau ketik /batal, lalu /lapor lagi.") {
+		t.Errorf("second run as an official:\n%s\nstderr: %s", out, errOut)
 	}
 }
 
