@@ -13,14 +13,17 @@ import (
 
 // memIndexSource serves summaries from memory (the Go side of a full
 // recompute, without a database).
-type memIndexSource struct{ rows []ResponseSummary }
+type memIndexSource struct {
+	rows   []ResponseSummary
+	starts []Start
+}
 
 func (m memIndexSource) ResponseSummaries(context.Context, time.Time, time.Time, []string, []string, []string) ([]ResponseSummary, error) {
 	return m.rows, nil
 }
 
-func (memIndexSource) UnsubmittedStarts(context.Context, time.Time, time.Time, []string) ([]Start, error) {
-	return nil, nil
+func (m memIndexSource) UnsubmittedStarts(context.Context, time.Time, time.Time, []string) ([]Start, error) {
+	return m.starts, nil
 }
 
 func (memIndexSource) StoredIndexAggs(context.Context, survey.Period, []string) (map[string]map[string]IndexAgg, error) {

@@ -59,24 +59,11 @@ func (r *Recomputer) fullIndices(ctx context.Context, out []Snapshot, periods []
 	if err != nil {
 		return nil, fmt.Errorf("recompute indices: %w", err)
 	}
-	ru := r.rollUpIndices(rows, starts, kinds, elementKeys(w), nil)
+	x := newIndexRoller(r, kinds, nil)
+	x.addRows(rows, starts, elementKeys(w))
+	d := newDenseRun(r, x)
 	for _, p := range periods {
-		id := periodID(p)
-		svc := ru.svc[id]
-		if svc == nil {
-			svc = map[string]scopeAggs{}
-		}
-		r.addTakeUp(p, svc, nil)
-		codes := slices.Sorted(maps.Keys(svc))
-		for _, c := range codes {
-			out = scopeSnapshots(out, ScopeService, c, p, svc[c])
-		}
-		opds := map[string]scopeAggs{}
-		for _, o := range r.catalogOPDs() {
-			opds[o.Code] = opdAggs(o, svc, ru.opd[id][o.Code])
-			out = scopeSnapshots(out, ScopeOPD, o.Code, p, opds[o.Code])
-		}
-		out = scopeSnapshots(out, ScopeCity, "", p, poolScopes(opds))
+		out = d.period(out, p)
 	}
 	return out, nil
 }
