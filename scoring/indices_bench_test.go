@@ -18,8 +18,13 @@ type memIndexSource struct {
 	starts []Start
 }
 
-func (m memIndexSource) ResponseSummaries(context.Context, time.Time, time.Time, []string, []string, []string) ([]ResponseSummary, error) {
-	return m.rows, nil
+func (m memIndexSource) EachResponseSummary(_ context.Context, _, _ time.Time, _, _, _ []string, fn func(*ResponseSummary) error) error {
+	for i := range m.rows {
+		if err := fn(&m.rows[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (m memIndexSource) UnsubmittedStarts(context.Context, time.Time, time.Time, []string) ([]Start, error) {

@@ -41,7 +41,11 @@ func TestFullIndicesMatchKeyedPooling(t *testing.T) {
 	rc := &Recomputer{Indices: memIndexSource{rows: rows, starts: starts}, Catalog: cat, Location: loc, Counts: counts}
 	kinds := []survey.PeriodKind{survey.PeriodWeek, survey.PeriodMonth, survey.PeriodQuarter, survey.PeriodYear}
 	periods := rc.Periods(kinds, from, to)
-	got, err := rc.fullIndices(context.Background(), nil, periods, kinds, rows, DefaultWeights())
+	_, x, err := rc.readFull(context.Background(), periods, kinds, DefaultWeights())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := rc.fullIndices(context.Background(), nil, periods, x)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -14,11 +15,13 @@ import (
 // IndexSource is what the recompute of the indices beside the IKM reads;
 // storage.Store implements it.
 type IndexSource interface {
-	// ResponseSummaries returns the responses submitted in [from, to) with
-	// their IKM element scores (aligned with elements) and facts: resident
-	// responses of services, officials' responses of opds (nil: all of
-	// both; an empty list: none of that audience).
-	ResponseSummaries(ctx context.Context, from, to time.Time, elements, services, opds []string) ([]ResponseSummary, error)
+	// EachResponseSummary calls fn with each response submitted in
+	// [from, to), in no fixed order, with its IKM element scores (aligned
+	// with elements) and facts: resident responses of services, officials'
+	// responses of opds (nil both: all of both; an empty list: none of
+	// that audience). The summary is valid during the call only (its
+	// slices are reused); an error from fn stops the reading.
+	EachResponseSummary(ctx context.Context, from, to time.Time, elements, services, opds []string, fn func(*ResponseSummary) error) error
 	// UnsubmittedStarts returns the resident responses started in
 	// [from, to) and not submitted, of services (nil: all).
 	UnsubmittedStarts(ctx context.Context, from, to time.Time, services []string) ([]Start, error)
@@ -29,38 +32,49 @@ type IndexSource interface {
 }
 
 // readFull reads the responses of the periods once: with Indices, the
-// summaries (the IKM rows are those with an unsur score); else the IKM
-// rows only.
-func (r *Recomputer) readFull(ctx context.Context, periods []survey.Period, w Weights) ([]ResponseScore, []ResponseSummary, error) {
+// summaries, summed into a roll-up of every index as they arrive (the IKM
+// rows are those with an unsur score, kept); else the IKM rows only.
+func (r *Recomputer) readFull(ctx context.Context, periods []survey.Period, kinds []survey.PeriodKind, w Weights) ([]ResponseScore, *indexRoller, error) {
 	lo, hi := span(periods)
 	if r.Indices == nil {
 		rows, err := r.Source.ResponseScores(ctx, lo, hi, elementKeys(w), nil)
 		return rows, nil, err
 	}
-	sums, err := r.Indices.ResponseSummaries(ctx, lo, hi, elementKeys(w), nil, nil)
+	x := newIndexRoller(r, kinds, nil)
+	ikm := elementKeys(w)
+	var rows []ResponseScore
+	var slab []ElementAgg // the IKM rows' Elements, allocated 1024 rows at a time
+	err := r.Indices.EachResponseSummary(ctx, lo, hi, ikm, nil, nil, func(s *ResponseSummary) error {
+		x.addSummary(s, ikm)
+		if s.Official || !slices.ContainsFunc(s.Elements, func(e ElementAgg) bool { return e.Count > 0 }) {
+			return nil
+		}
+		if len(slab) < len(s.Elements) {
+			slab = make([]ElementAgg, 1024*len(s.Elements))
+		}
+		row := s.ResponseScore
+		row.Elements, slab = slab[:len(s.Elements):len(s.Elements)], slab[len(s.Elements):]
+		copy(row.Elements, s.Elements)
+		rows = append(rows, row)
+		return nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	rows := make([]ResponseScore, 0, len(sums))
-	for _, s := range sums {
-		if !s.Official && slices.ContainsFunc(s.Elements, func(e ElementAgg) bool { return e.Count > 0 }) {
-			rows = append(rows, s.ResponseScore)
-		}
-	}
-	return rows, sums, nil
+	slices.SortFunc(rows, func(a, b ResponseScore) int { return cmp.Compare(a.ResponseID, b.ResponseID) })
+	return rows, x, nil
 }
 
 // fullIndices appends to out every index of every scope of the periods,
-// from the summaries already read (rows) and the unsubmitted starts.
-func (r *Recomputer) fullIndices(ctx context.Context, out []Snapshot, periods []survey.Period, kinds []survey.PeriodKind,
-	rows []ResponseSummary, w Weights) ([]Snapshot, error) {
+// from the roll-up of the summaries (x) and the unsubmitted starts.
+func (r *Recomputer) fullIndices(ctx context.Context, out []Snapshot, periods []survey.Period, x *indexRoller) ([]Snapshot, error) {
 	lo, hi := span(periods)
 	starts, err := r.Indices.UnsubmittedStarts(ctx, lo, hi, nil)
 	if err != nil {
 		return nil, fmt.Errorf("recompute indices: %w", err)
 	}
-	x := newIndexRoller(r, kinds, nil)
-	x.addRows(rows, starts, elementKeys(w))
+	x.addStarts(starts)
+	x.compose()
 	d := newDenseRun(r, x)
 	for _, p := range periods {
 		out = d.period(out, p)
@@ -92,7 +106,12 @@ func (r *Recomputer) incrementalIndices(ctx context.Context, kinds []survey.Peri
 		return nil, nil
 	}
 	lo, hi := span(periods)
-	rows, err := r.Indices.ResponseSummaries(ctx, lo, hi, elementKeys(w), services, opds)
+	x := newIndexRoller(r, kinds, func(id, scope string) bool { return touched[id][scope] })
+	ikm := elementKeys(w)
+	err := r.Indices.EachResponseSummary(ctx, lo, hi, ikm, services, opds, func(s *ResponseSummary) error {
+		x.addSummary(s, ikm)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("recompute indices: %w", err)
 	}
@@ -102,7 +121,9 @@ func (r *Recomputer) incrementalIndices(ctx context.Context, kinds []survey.Peri
 			return nil, fmt.Errorf("recompute indices: %w", err)
 		}
 	}
-	ru := r.rollUpIndices(rows, starts, kinds, elementKeys(w), func(id, scope string) bool { return touched[id][scope] })
+	x.addStarts(starts)
+	x.compose()
+	ru := x.result()
 	var out []Snapshot
 	for _, p := range periods {
 		snaps, err := r.periodIndicesIncremental(ctx, p, ru, touched[periodID(p)])

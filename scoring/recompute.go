@@ -65,7 +65,7 @@ func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, 
 		return RecomputeResult{}, nil
 	}
 	w := r.weights()
-	rows, sums, err := r.readFull(ctx, periods, w)
+	rows, x, err := r.readFull(ctx, periods, kinds, w)
 	if err != nil {
 		return RecomputeResult{}, fmt.Errorf("recompute: %w", err)
 	}
@@ -83,7 +83,7 @@ func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, 
 		res.Snapshots = append(res.Snapshots, r.periodSnapshots(p, aggs, nil, w)...)
 	}
 	if r.Indices != nil {
-		if res.Snapshots, err = r.fullIndices(ctx, res.Snapshots, periods, kinds, sums, w); err != nil {
+		if res.Snapshots, err = r.fullIndices(ctx, res.Snapshots, periods, x); err != nil {
 			return RecomputeResult{}, err
 		}
 	}
