@@ -283,8 +283,14 @@ func (tx *Tx) WriteSnapshots(res scoring.RecomputeResult, at time.Time) (int, er
 	return len(changed), nil
 }
 
-// sameRow reports whether a stored row carries the figures of snap.
+// sameRow reports whether a stored row carries the figures of snap. A row
+// whose n, status or presence of a figure differ is told apart without
+// reading its details (most rows an incremental run recomputes got a new
+// respondent).
 func sameRow(old ScoreSnapshot, snap scoring.Snapshot) bool {
+	if old.N != snap.N || old.Status != string(snap.Status) || (old.Value != nil) != snap.Valid {
+		return false
+	}
 	o, err := old.Snapshot(snap.Period.Start.Location())
 	return err == nil && scoring.SameFigure(o, snap, sameTolerance)
 }
