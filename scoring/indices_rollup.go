@@ -60,22 +60,23 @@ func (s scopeRef) name() string {
 	return "service/" + s.code
 }
 
-// rollPeriod is a period met by the roll-up, with its id.
+// rollPeriod is a period met by the roll-up, with its id; or a segment
+// (the days a week and a month share: segment true, week and month their
+// period numbers).
 type rollPeriod struct {
-	p  survey.Period
-	id string
-}
-
-// dayIDs are the week and month (period numbers) of one local day.
-type dayIDs struct {
+	p           survey.Period
+	id          string
+	segment     bool
 	week, month int
 }
 
-// indexRoller sums responses into (period, scope) buckets: weeks and
-// months from the responses, quarters and years from the months (months
-// partition them), so each response is added twice at most. Periods and
-// scopes are numbered within the run; a bucket is found by the pair of
-// numbers, never by building a string per response.
+// indexRoller sums responses into (segment, scope) buckets, a segment
+// being the days one week and one month share (segments partition both);
+// then segments into weeks and months, and months into quarters and years
+// (months partition them). So each response is added once, and the
+// buckets' sums are added up per period afterwards. Periods, segments
+// and scopes are numbered within the run; a bucket is found by the pair
+// of numbers, never by building a string per response.
 type indexRoller struct {
 	r         *Recomputer
 	kinds     []survey.PeriodKind
@@ -87,7 +88,7 @@ type indexRoller struct {
 	periodIdx map[string]int // period id → period number
 	periods   []rollPeriod
 	buckets   map[uint64]*aggBucket // period number << 32 | scope number
-	days      map[int]dayIDs        // yyyymmdd → its week and month
+	days      map[int]int           // yyyymmdd → its segment's number
 	cs        []contrib             // the current response's contributions
 	last      scopeRef              // the scope of the previous response (a cache)
 	lastIdx   int
@@ -96,7 +97,7 @@ type indexRoller struct {
 func newIndexRoller(r *Recomputer, kinds []survey.PeriodKind, keep func(id, scope string) bool) *indexRoller {
 	return &indexRoller{r: r, kinds: kinds, keep: keep, keys: keyIDs{ids: map[string]int{}}, nr: map[string]int{},
 		scopeIdx: map[scopeRef]int{}, periodIdx: map[string]int{}, buckets: map[uint64]*aggBucket{},
-		days: map[int]dayIDs{}, lastIdx: -1}
+		days: map[int]int{}, lastIdx: -1}
 }
 
 func (x *indexRoller) emit(key string, a IndexAgg) { x.cs = append(x.cs, contrib{x.keys.id(key), a}) }
@@ -153,7 +154,7 @@ func (x *indexRoller) bucket(period, scope int) *aggBucket {
 
 // addTo adds an aggregate by key id to a bucket; a plain count or sum
 // (most contributions) is added in place.
-func (x *indexRoller) addTo(b *aggBucket, id int, a IndexAgg) {
+func (x *indexRoller) addTo(b *aggBucket, id int, a *IndexAgg) {
 	if id >= len(b.aggs) {
 		b.aggs = append(b.aggs, make([]IndexAgg, len(x.keys.keys)-len(b.aggs))...)
 	}
@@ -165,62 +166,58 @@ func (x *indexRoller) addTo(b *aggBucket, id int, a IndexAgg) {
 		dst.Neg += a.Neg
 		return
 	}
-	dst.Add(a)
+	dst.Add(*a)
 }
 
-// add adds the current contributions to the week and month of at of one
-// service (resident) or OPD (official).
+// add adds the current contributions to the segment (week and month) of
+// at of one service (resident) or OPD (official).
 func (x *indexRoller) add(at time.Time, official bool, code string) {
 	local := at.In(x.r.loc())
 	y, m, d := local.Date()
 	day := y*10000 + int(m)*100 + d
-	ids, ok := x.days[day]
+	seg, ok := x.days[day]
 	if !ok {
-		ids = dayIDs{week: x.period(survey.PeriodOf(survey.PeriodWeek, local, x.r.loc())),
-			month: x.period(survey.PeriodOf(survey.PeriodMonth, local, x.r.loc()))}
-		x.days[day] = ids
-	}
-	sc := x.scope(scopeRef{official, code})
-	for _, p := range [2]int{ids.week, ids.month} {
-		b := x.bucket(p, sc)
-		for _, c := range x.cs {
-			x.addTo(b, c.id, c.a)
+		week := x.period(survey.PeriodOf(survey.PeriodWeek, local, x.r.loc()))
+		month := x.period(survey.PeriodOf(survey.PeriodMonth, local, x.r.loc()))
+		id := "segment/" + x.periods[week].id + "/" + x.periods[month].id
+		if seg, ok = x.periodIdx[id]; !ok {
+			seg = len(x.periods)
+			x.periodIdx[id] = seg
+			x.periods = append(x.periods, rollPeriod{id: id, segment: true, week: week, month: month})
 		}
+		x.days[day] = seg
+	}
+	b := x.bucket(seg, x.scope(scopeRef{official, code}))
+	for i := range x.cs {
+		x.addTo(b, x.cs[i].id, &x.cs[i].a)
 	}
 }
 
-// compose adds each month bucket to its quarter and year.
+// compose adds each segment bucket to its week (when weeks are wanted) and
+// month, then each month bucket to its quarter and year.
 func (x *indexRoller) compose() {
-	var quarter, year bool
+	var week, quarter, year bool
 	for _, k := range x.kinds {
+		week = week || k == survey.PeriodWeek
 		quarter = quarter || k == survey.PeriodQuarter
 		year = year || k == survey.PeriodYear
+	}
+	segs := x.sortedBuckets(func(p rollPeriod) bool { return p.segment })
+	for _, sb := range segs {
+		p := x.periods[sb.period]
+		x.addBucket(x.bucket(p.month, sb.scope), sb.b)
+		if week {
+			x.addBucket(x.bucket(p.week, sb.scope), sb.b)
+		}
 	}
 	if !quarter && !year {
 		return
 	}
-	type monthBucket struct {
-		period, scope int
-		b             *aggBucket
-	}
-	var months []monthBucket
-	for k, b := range x.buckets {
-		if p, sc := int(k>>32), int(uint32(k)); x.periods[p].p.Kind == survey.PeriodMonth {
-			months = append(months, monthBucket{p, sc, b})
-		}
-	}
-	// A fixed order: the same sums every run.
-	slices.SortFunc(months, func(a, b monthBucket) int {
-		if a.scope != b.scope {
-			return a.scope - b.scope
-		}
-		return a.period - b.period
-	})
 	up := map[int][2]int{} // month number → its quarter and year numbers
-	for _, m := range months {
-		ids, ok := up[m.period]
+	for _, mb := range x.sortedBuckets(func(p rollPeriod) bool { return !p.segment && p.p.Kind == survey.PeriodMonth }) {
+		ids, ok := up[mb.period]
 		if !ok {
-			start := x.periods[m.period].p.Start
+			start := x.periods[mb.period].p.Start
 			ids = [2]int{-1, -1}
 			if quarter {
 				ids[0] = x.period(survey.PeriodOf(survey.PeriodQuarter, start, x.r.loc()))
@@ -228,24 +225,53 @@ func (x *indexRoller) compose() {
 			if year {
 				ids[1] = x.period(survey.PeriodOf(survey.PeriodYear, start, x.r.loc()))
 			}
-			up[m.period] = ids
+			up[mb.period] = ids
 		}
 		for _, p := range ids {
-			if p < 0 {
-				continue
-			}
-			dst := x.bucket(p, m.scope)
-			for i, a := range m.b.aggs {
-				if a.N > 0 {
-					x.addTo(dst, i, a)
-				}
+			if p >= 0 {
+				x.addBucket(x.bucket(p, mb.scope), mb.b)
 			}
 		}
 	}
 }
 
+// numberedBucket is a bucket with its period and scope numbers.
+type numberedBucket struct {
+	period, scope int
+	b             *aggBucket
+}
+
+// sortedBuckets lists the buckets of the periods sel selects by scope,
+// then period: a fixed order, the same sums every run.
+func (x *indexRoller) sortedBuckets(sel func(rollPeriod) bool) []numberedBucket {
+	var out []numberedBucket
+	for k, b := range x.buckets {
+		if p, sc := int(k>>32), int(uint32(k)); sel(x.periods[p]) {
+			out = append(out, numberedBucket{p, sc, b})
+		}
+	}
+	slices.SortFunc(out, func(a, b numberedBucket) int {
+		if a.scope != b.scope {
+			return a.scope - b.scope
+		}
+		return a.period - b.period
+	})
+	return out
+}
+
+// addBucket adds every aggregate of src with respondents to dst.
+func (x *indexRoller) addBucket(dst, src *aggBucket) {
+	for i := range src.aggs {
+		if src.aggs[i].N > 0 {
+			x.addTo(dst, i, &src.aggs[i])
+		}
+	}
+}
+
 // wanted reports whether the roll-up's kinds include a period's.
-func (x *indexRoller) wanted(p int) bool { return slices.Contains(x.kinds, x.periods[p].p.Kind) }
+func (x *indexRoller) wanted(p int) bool {
+	return !x.periods[p].segment && slices.Contains(x.kinds, x.periods[p].p.Kind)
+}
 
 // aggs returns the aggregates of a period and scope by key id (nil when
 // none).
