@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -35,8 +36,45 @@ func (k *keyIDs) id(key string) int {
 	return i
 }
 
-// aggBucket holds one (period, scope)'s aggregates by key id.
-type aggBucket struct{ aggs []IndexAgg }
+// aggBucket holds one (period, scope)'s aggregates by key id: the counts
+// and sums of most indices in num (small, so that adding a response
+// touches little memory), the values of medians and the per-item sums in
+// more.
+type aggBucket struct {
+	num  []numAgg
+	more map[int]*IndexAgg
+}
+
+// numAgg is the N, Sum, Part and Neg of an IndexAgg.
+type numAgg struct {
+	n, part, neg int
+	sum          float64
+}
+
+// get returns the bucket's aggregate of a key id. Its value and item
+// lists are the bucket's (a caller adds them elsewhere, never into them).
+func (b *aggBucket) get(id int) IndexAgg {
+	var a IndexAgg
+	if m := b.more[id]; m != nil {
+		a = *m
+	}
+	if id < len(b.num) {
+		x := b.num[id]
+		a.N, a.Sum, a.Part, a.Neg = a.N+x.n, a.Sum+x.sum, a.Part+x.part, a.Neg+x.neg
+	}
+	return a
+}
+
+// aggs returns the bucket's aggregates by key id, n keys.
+func (b *aggBucket) aggs(n int) []IndexAgg {
+	out := make([]IndexAgg, n)
+	for id := range out {
+		if id < len(b.num) || b.more[id] != nil {
+			out[id] = b.get(id)
+		}
+	}
+	return out
+}
 
 // contrib is one response's contribution to one index (by key id).
 type contrib struct {
@@ -146,7 +184,7 @@ func (x *indexRoller) bucket(period, scope int) *aggBucket {
 	k := bucketID(period, scope)
 	b := x.buckets[k]
 	if b == nil {
-		b = &aggBucket{aggs: make([]IndexAgg, len(x.keys.keys), max(len(x.keys.keys), 64))}
+		b = &aggBucket{num: make([]numAgg, len(x.keys.keys), max(len(x.keys.keys), 64))}
 		x.buckets[k] = b
 	}
 	return b
@@ -155,16 +193,24 @@ func (x *indexRoller) bucket(period, scope int) *aggBucket {
 // addTo adds an aggregate by key id to a bucket; a plain count or sum
 // (most contributions) is added in place.
 func (x *indexRoller) addTo(b *aggBucket, id int, a *IndexAgg) {
-	if id >= len(b.aggs) {
-		b.aggs = append(b.aggs, make([]IndexAgg, len(x.keys.keys)-len(b.aggs))...)
-	}
-	dst := &b.aggs[id]
 	if a.Values == nil && a.Items == nil {
-		dst.N += a.N
-		dst.Sum += a.Sum
-		dst.Part += a.Part
-		dst.Neg += a.Neg
+		if id >= len(b.num) {
+			b.num = append(b.num, make([]numAgg, len(x.keys.keys)-len(b.num))...)
+		}
+		dst := &b.num[id]
+		dst.n += a.N
+		dst.sum += a.Sum
+		dst.part += a.Part
+		dst.neg += a.Neg
 		return
+	}
+	dst := b.more[id]
+	if dst == nil {
+		if b.more == nil {
+			b.more = map[int]*IndexAgg{}
+		}
+		dst = &IndexAgg{}
+		b.more[id] = dst
 	}
 	dst.Add(*a)
 }
@@ -261,9 +307,16 @@ func (x *indexRoller) sortedBuckets(sel func(rollPeriod) bool) []numberedBucket 
 
 // addBucket adds every aggregate of src with respondents to dst.
 func (x *indexRoller) addBucket(dst, src *aggBucket) {
-	for i := range src.aggs {
-		if src.aggs[i].N > 0 {
-			x.addTo(dst, i, &src.aggs[i])
+	if len(dst.num) < len(src.num) {
+		dst.num = append(dst.num, make([]numAgg, len(src.num)-len(dst.num))...)
+	}
+	for i, a := range src.num {
+		d := &dst.num[i]
+		d.n, d.sum, d.part, d.neg = d.n+a.n, d.sum+a.sum, d.part+a.part, d.neg+a.neg
+	}
+	for _, id := range slices.Sorted(maps.Keys(src.more)) {
+		if a := src.more[id]; a.N > 0 {
+			x.addTo(dst, id, a)
 		}
 	}
 }
@@ -285,7 +338,7 @@ func (x *indexRoller) aggs(p survey.Period, s scopeRef) []IndexAgg {
 		return nil
 	}
 	if b := x.buckets[bucketID(pi, si)]; b != nil {
-		return b.aggs
+		return b.aggs(len(x.keys.keys))
 	}
 	return nil
 }
@@ -303,8 +356,8 @@ func (x *indexRoller) result() indexRollup {
 		if sc.official {
 			target = out.opd
 		}
-		m := make(scopeAggs, len(b.aggs))
-		for i, a := range b.aggs {
+		m := scopeAggs{}
+		for i, a := range b.aggs(len(x.keys.keys)) {
 			if a.N > 0 {
 				m[x.keys.keys[i]] = a
 			}
