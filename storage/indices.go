@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kotasolok/egovpulse/scoring"
@@ -223,22 +224,40 @@ func (s *Store) StoredIndexAggs(ctx context.Context, p survey.Period, services [
 	}
 	out := map[string]map[string]scoring.IndexAgg{}
 	for _, r := range rows {
-		var d struct {
-			Agg *scoring.IndexAgg `json:"agg"`
-		}
-		if err := json.Unmarshal([]byte(r.Details), &d); err != nil {
+		agg, err := aggOf(r.Details)
+		if err != nil {
 			return nil, fmt.Errorf("snapshot %s %s/%s %s: details: %w", r.IndexName, r.ScopeKind, r.ScopeCode, p.Key(), err)
 		}
-		if d.Agg == nil {
+		if agg == nil {
 			continue // no figure any more
 		}
 		scope := r.ScopeKind + "/" + r.ScopeCode
 		if out[scope] == nil {
 			out[scope] = map[string]scoring.IndexAgg{}
 		}
-		out[scope][r.IndexName] = *d.Agg
+		out[scope][r.IndexName] = *agg
 	}
 	return out, nil
+}
+
+// aggKey opens the aggregate in a snapshot's details. The details are
+// scoring.SnapshotDetails as encoding/json writes them: the aggregate is
+// the only member named "agg" outside the aggregate itself (a quote inside
+// a JSON string is escaped, so the first match is the member).
+const aggKey = `"agg":`
+
+// aggOf decodes only the aggregate of a snapshot's details (nil when it
+// has none), not the rest of them.
+func aggOf(details string) (*scoring.IndexAgg, error) {
+	i := strings.Index(details, aggKey)
+	if i < 0 {
+		return nil, nil
+	}
+	var a *scoring.IndexAgg
+	if err := json.NewDecoder(strings.NewReader(details[i+len(aggKey):])).Decode(&a); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // SubmittedSince lists the distinct (service or officials' OPD, survey,

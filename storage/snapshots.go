@@ -253,7 +253,7 @@ func (tx *Tx) WriteSnapshots(res scoring.RecomputeResult, at time.Time) (int, er
 		}
 		k := keyOf(row)
 		seen[k] = true
-		if old, ok := stored[k]; ok && (old.ComputedAt.After(at) || sameRow(old, snap)) {
+		if old, ok := stored[k]; ok && (old.ComputedAt.After(at) || sameColumns(old, row) || sameRow(old, snap)) {
 			continue
 		}
 		changed = append(changed, row)
@@ -281,6 +281,16 @@ func (tx *Tx) WriteSnapshots(res scoring.RecomputeResult, at time.Time) (int, er
 		return 0, fmt.Errorf("write snapshots: %w", err)
 	}
 	return len(changed), nil
+}
+
+// sameColumns reports whether a stored row has exactly the columns of a
+// new one (its details byte for byte): the same figures, told without
+// reading the details.
+func sameColumns(old, row ScoreSnapshot) bool {
+	eq := func(a, b *float64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+	return old.Details == row.Details && old.N == row.N && old.NRequired == row.NRequired && old.Status == row.Status &&
+		old.Category == row.Category && old.Uncertain == row.Uncertain && old.PeriodKey == row.PeriodKey &&
+		eq(old.Value, row.Value) && eq(old.CILow, row.CILow) && eq(old.CIHigh, row.CIHigh)
 }
 
 // sameRow reports whether a stored row carries the figures of snap. A row
