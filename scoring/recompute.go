@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/kotasolok/egovpulse/survey"
@@ -96,14 +97,26 @@ func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, 
 // a touched service's quarter and year are the sums of its month
 // aggregates (months partition them exactly), so only the touched weeks
 // and months are read from the answers.
+//
+// With Indices, the IKM and the other indices are recomputed at once, in
+// two goroutines (they read and write nothing in common; most of their
+// time is spent waiting for the database). Source, Indices, Population
+// and Counts must then be safe for concurrent use.
 func (r *Recomputer) Incremental(ctx context.Context, kinds []survey.PeriodKind, touches []Touch) (RecomputeResult, error) {
-	res, err := r.incrementalIKM(ctx, kinds, touches)
-	if err != nil || r.Indices == nil {
-		return res, err
+	if r.Indices == nil {
+		return r.incrementalIKM(ctx, kinds, touches)
 	}
-	more, err := r.incrementalIndices(ctx, kinds, touches, r.weights())
+	var more []Snapshot
+	var moreErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { more, moreErr = r.incrementalIndices(ctx, kinds, touches, r.weights()) })
+	res, err := r.incrementalIKM(ctx, kinds, touches)
+	wg.Wait()
 	if err != nil {
 		return RecomputeResult{}, err
+	}
+	if moreErr != nil {
+		return RecomputeResult{}, moreErr
 	}
 	res.Snapshots = append(res.Snapshots, more...)
 	return res, nil
@@ -180,16 +193,22 @@ func (r *Recomputer) incrementalIKM(ctx context.Context, kinds []survey.PeriodKi
 
 // fromMonths sums a service's month aggregates over the months of p, read
 // from months (this run's) or from the stored month snapshots of the
-// run's services (cached in months).
+// run's services (read at once for the months of p, cached in months).
 func (r *Recomputer) fromMonths(ctx context.Context, p survey.Period, svc string, services []string,
 	months map[string]map[string]IKMAggregates) (IKMAggregates, error) {
 	out := IKMAggregates{Elements: map[string]ElementAgg{}}
+	var stored map[int64]map[string]IKMAggregates
 	for m := survey.PeriodOf(survey.PeriodMonth, p.Start, r.loc()); m.Start.Before(p.End); m = m.Next() {
 		ma, ok := months[periodID(m)]
 		if !ok {
-			var err error
-			if ma, err = r.Source.StoredAggregates(ctx, IndexIKM, m, services); err != nil {
-				return out, fmt.Errorf("recompute %s: %w", m.Key(), err)
+			if stored == nil {
+				var err error
+				if stored, err = r.Source.StoredAggregatesIn(ctx, IndexIKM, survey.PeriodMonth, p.Start, p.End, services); err != nil {
+					return out, fmt.Errorf("recompute %s: %w", p.Key(), err)
+				}
+			}
+			if ma = stored[m.Start.UnixMilli()]; ma == nil {
+				ma = map[string]IKMAggregates{}
 			}
 			months[periodID(m)] = ma
 		}

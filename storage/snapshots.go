@@ -140,6 +140,36 @@ func (s *Store) StoredAggregates(ctx context.Context, index string, p survey.Per
 	return out, nil
 }
 
+// StoredAggregatesIn returns the aggregates kept in the service snapshots
+// with a figure of every period of one kind starting in [from, to), by
+// period start (Unix milliseconds), then service code, of the services
+// listed (nil: all), in one query.
+func (s *Store) StoredAggregatesIn(ctx context.Context, index string, kind survey.PeriodKind, from, to time.Time,
+	services []string) (map[int64]map[string]scoring.IKMAggregates, error) {
+	var rows []ScoreSnapshot
+	q := s.db.WithContext(ctx).Where("index_name = ? AND scope_kind = ? AND period_kind = ? AND period_start >= ? AND period_start < ? AND value IS NOT NULL",
+		index, scoring.ScopeService, kind, utcMilli(from), utcMilli(to))
+	if services != nil {
+		q = q.Where("scope_code IN ?", services)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, s.scrub(fmt.Errorf("stored aggregates %s %s to %s: %w", kind, from.Format(time.DateOnly), to.Format(time.DateOnly), err))
+	}
+	out := map[int64]map[string]scoring.IKMAggregates{}
+	for _, r := range rows {
+		snap, err := r.Snapshot(from.Location())
+		if err != nil {
+			return nil, err
+		}
+		start := r.PeriodStart.UnixMilli()
+		if out[start] == nil {
+			out[start] = map[string]scoring.IKMAggregates{}
+		}
+		out[start][r.ScopeCode] = snap.Details.Aggregates()
+	}
+	return out, nil
+}
+
 // Snapshots returns the stored snapshots of one index and period, city
 // first, then OPDs and services by code.
 func (s *Store) Snapshots(ctx context.Context, index string, p survey.Period) ([]ScoreSnapshot, error) {
