@@ -3,7 +3,9 @@ package scoring
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -241,25 +243,22 @@ func kindRank(k survey.PeriodKind) int {
 }
 
 // rollUp sums the responses into (period, service) aggregates; with keep
-// non-nil only the listed (period id → service) pairs are kept.
+// non-nil only the listed (period id → service) pairs are kept. Each
+// response is added once, to its (local day, service); the days are then
+// added to their periods (periods never split a day).
 func (r *Recomputer) rollUp(rows []ResponseScore, kinds []survey.PeriodKind, w Weights,
 	keep map[string]map[string]bool) map[string]map[string]IKMAggregates {
 	type acc struct {
 		els  []ElementAgg
 		resp RespondentAgg
 	}
-	accs := map[string]map[string]*acc{}
-	day := map[string][]string{} // local day → period ids (periods never split a day)
+	type dayService struct {
+		day     int // yyyymmdd, local
+		service string
+	}
+	days := map[dayService]*acc{}
+	dayPeriods := map[int][]string{} // local day → period ids
 	for _, row := range rows {
-		local := row.SubmittedAt.In(r.loc())
-		dk := local.Format(time.DateOnly)
-		ids, ok := day[dk]
-		if !ok {
-			for _, k := range kinds {
-				ids = append(ids, periodID(survey.PeriodOf(k, local, r.loc())))
-			}
-			day[dk] = ids
-		}
 		sum, cnt := 0.0, 0
 		for _, e := range row.Elements {
 			sum += e.Sum
@@ -268,23 +267,53 @@ func (r *Recomputer) rollUp(rows []ResponseScore, kinds []survey.PeriodKind, w W
 		if cnt == 0 {
 			continue
 		}
-		y := 25 * sum / float64(cnt)
-		for _, id := range ids {
-			if keep != nil && !keep[id][row.Service] {
+		local := row.SubmittedAt.In(r.loc())
+		y, m, d := local.Date()
+		k := dayService{y*10000 + int(m)*100 + d, row.Service}
+		if _, ok := dayPeriods[k.day]; !ok {
+			ids := make([]string, 0, len(kinds))
+			for _, kind := range kinds {
+				ids = append(ids, periodID(survey.PeriodOf(kind, local, r.loc())))
+			}
+			dayPeriods[k.day] = ids
+		}
+		a := days[k]
+		if a == nil {
+			a = &acc{els: make([]ElementAgg, len(w))}
+			days[k] = a
+		}
+		for i, e := range row.Elements {
+			a.els[i] = a.els[i].Add(e)
+		}
+		y25 := 25 * sum / float64(cnt)
+		a.resp = a.resp.Add(RespondentAgg{N: 1, SumY: y25, SumY2: y25 * y25})
+	}
+	keys := slices.Collect(maps.Keys(days)) // a fixed order: the same sums every run
+	slices.SortFunc(keys, func(a, b dayService) int {
+		if a.day != b.day {
+			return a.day - b.day
+		}
+		return strings.Compare(a.service, b.service)
+	})
+	accs := map[string]map[string]*acc{}
+	for _, k := range keys {
+		day := days[k]
+		for _, id := range dayPeriods[k.day] {
+			if keep != nil && !keep[id][k.service] {
 				continue
 			}
 			if accs[id] == nil {
 				accs[id] = map[string]*acc{}
 			}
-			a := accs[id][row.Service]
+			a := accs[id][k.service]
 			if a == nil {
 				a = &acc{els: make([]ElementAgg, len(w))}
-				accs[id][row.Service] = a
+				accs[id][k.service] = a
 			}
-			for i, e := range row.Elements {
+			for i, e := range day.els {
 				a.els[i] = a.els[i].Add(e)
 			}
-			a.resp = a.resp.Add(RespondentAgg{N: 1, SumY: y, SumY2: y * y})
+			a.resp = a.resp.Add(day.resp)
 		}
 	}
 	out := make(map[string]map[string]IKMAggregates, len(accs))
