@@ -3,6 +3,7 @@ package storage
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -113,15 +114,25 @@ func (s *Store) scanSummaryRows(ctx context.Context, q string, args []any, eleme
 	defer rows.Close()
 	var r responseSummary
 	var at any
+	var service, surveyID, audience, opd sql.RawBytes // few distinct values: interned
+	codes := map[string]string{}
+	intern := func(b []byte) string {
+		if c, ok := codes[string(b)]; ok {
+			return c
+		}
+		c := string(b)
+		codes[c] = c
+		return c
+	}
 	all := make([]scoring.ElementAgg, len(s.summary.elements))
 	row := scoring.ResponseSummary{ResponseScore: scoring.ResponseScore{Elements: make([]scoring.ElementAgg, len(elements))}}
 	for rows.Next() {
-		if err := rows.Scan(&r.ResponseID, &r.ServiceCode, &at, &r.Layout, &r.Packed, &r.ScoreSum, &r.ScoreCount,
-			&r.SurveyID, &r.Audience, &r.OPDCode, &r.Facts); err != nil {
+		if err := rows.Scan(&r.ResponseID, &service, &at, &r.Layout, &r.Packed, &r.ScoreSum, &r.ScoreCount,
+			&surveyID, &audience, &opd, &r.Facts); err != nil {
 			return fmt.Errorf("response summaries: %w", err)
 		}
-		row.Survey, row.Official, row.OPD = r.SurveyID, r.Audience == string(survey.AudienceOfficial), r.OPDCode
-		row.ResponseID, row.Service = r.ResponseID, r.ServiceCode
+		row.Survey, row.Official, row.OPD = intern(surveyID), string(audience) == string(survey.AudienceOfficial), intern(opd)
+		row.ResponseID, row.Service = r.ResponseID, intern(service)
 		if row.SubmittedAt, err = asTime(at); err != nil {
 			return fmt.Errorf("response summaries: response %d: %w", r.ResponseID, err)
 		}
