@@ -76,6 +76,13 @@ func (r *Recomputer) fullIndices(ctx context.Context, out []Snapshot, periods []
 	x.addStarts(starts)
 	x.compose()
 	d := newDenseRun(r, x)
+	if out == nil { // about 20 indices per scope and period, and room for the IKM
+		scopes := 1 + len(r.catalogOPDs())
+		for _, o := range r.catalogOPDs() {
+			scopes += len(o.Services)
+		}
+		out = make([]Snapshot, 0, len(periods)*scopes*21)
+	}
 	for _, p := range periods {
 		out = d.period(out, p)
 	}

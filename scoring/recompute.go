@@ -61,7 +61,9 @@ func (r *Recomputer) Periods(kinds []survey.PeriodKind, from, to time.Time) []su
 }
 
 // Full recomputes every scope of every period of the given kinds that
-// overlaps [from, to), reading the answers once.
+// overlaps [from, to), reading the answers once. With Indices, the IKM
+// snapshots and the other indices' are then computed at once, in two
+// goroutines (see Incremental for what must be safe for concurrent use).
 func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, to time.Time) (RecomputeResult, error) {
 	periods := r.Periods(kinds, from, to)
 	if len(periods) == 0 {
@@ -72,25 +74,23 @@ func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, 
 	if err != nil {
 		return RecomputeResult{}, fmt.Errorf("recompute: %w", err)
 	}
-	buckets := r.rollUp(rows, kinds, w, nil)
-	res := RecomputeResult{Complete: periods}
-	if r.Indices != nil { // about 20 indices per scope beside the IKM
-		scopes := 1 + len(r.catalogOPDs())
-		for _, o := range r.catalogOPDs() {
-			scopes += len(o.Services)
-		}
-		res.Snapshots = make([]Snapshot, 0, len(periods)*scopes*21)
-	}
-	for _, p := range periods {
-		aggs := buckets[periodID(p)]
-		res.Snapshots = append(res.Snapshots, r.periodSnapshots(p, aggs, nil, w)...)
-	}
+	var more []Snapshot
+	var moreErr error
+	var wg sync.WaitGroup
 	if r.Indices != nil {
-		if res.Snapshots, err = r.fullIndices(ctx, res.Snapshots, periods, x); err != nil {
-			return RecomputeResult{}, err
-		}
+		wg.Go(func() { more, moreErr = r.fullIndices(ctx, nil, periods, x) })
 	}
-	return res, nil
+	buckets := r.rollUp(rows, kinds, w, nil)
+	var ikm []Snapshot
+	for _, p := range periods {
+		ikm = append(ikm, r.periodSnapshots(p, buckets[periodID(p)], nil, w)...)
+	}
+	wg.Wait()
+	if moreErr != nil {
+		return RecomputeResult{}, moreErr
+	}
+	// The other indices' snapshots (most of them) first: one copy less.
+	return RecomputeResult{Snapshots: append(more, ikm...), Complete: periods}, nil
 }
 
 // Incremental recomputes, for each period of the given kinds containing a
