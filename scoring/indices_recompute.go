@@ -32,8 +32,9 @@ type IndexSource interface {
 }
 
 // readFull reads the responses of the periods once: with Indices, the
-// summaries, summed into a roll-up of every index as they arrive (the IKM
-// rows are those with an unsur score, kept); else the IKM rows only.
+// summaries, summed into a roll-up of every index as they arrive (in
+// another goroutine than the reading: eachPiped; the IKM rows are those
+// with an unsur score, kept); else the IKM rows only.
 func (r *Recomputer) readFull(ctx context.Context, periods []survey.Period, kinds []survey.PeriodKind, w Weights) ([]ResponseScore, *indexRoller, error) {
 	lo, hi := span(periods)
 	if r.Indices == nil {
@@ -44,10 +45,10 @@ func (r *Recomputer) readFull(ctx context.Context, periods []survey.Period, kind
 	ikm := elementKeys(w)
 	var rows []ResponseScore
 	var slab []ElementAgg // the IKM rows' Elements, allocated 1024 rows at a time
-	err := r.Indices.EachResponseSummary(ctx, lo, hi, ikm, nil, nil, func(s *ResponseSummary) error {
+	err := r.eachPiped(ctx, lo, hi, ikm, nil, nil, func(s *ResponseSummary) {
 		x.addSummary(s, ikm)
 		if s.Official || !slices.ContainsFunc(s.Elements, func(e ElementAgg) bool { return e.Count > 0 }) {
-			return nil
+			return
 		}
 		if len(slab) < len(s.Elements) {
 			slab = make([]ElementAgg, 1024*len(s.Elements))
@@ -56,7 +57,6 @@ func (r *Recomputer) readFull(ctx context.Context, periods []survey.Period, kind
 		row.Elements, slab = slab[:len(s.Elements):len(s.Elements)], slab[len(s.Elements):]
 		copy(row.Elements, s.Elements)
 		rows = append(rows, row)
-		return nil
 	})
 	if err != nil {
 		return nil, nil, err
