@@ -69,7 +69,7 @@ func (s *Store) EachResponseSummary(ctx context.Context, from, to time.Time, ele
 		}
 	}
 	slot, _ := s.summary.slots(elements) // nil: every row is read from its answers
-	var redo []scoring.ResponseSummary  // copies of the rows to complete from their answers
+	var redo []scoring.ResponseSummary   // copies of the rows to complete from their answers
 	for i, q := range queries {
 		err := s.scanSummaryRows(ctx, q, args[i], elements, slot, func(r *scoring.ResponseSummary, complete bool) error {
 			if complete {
