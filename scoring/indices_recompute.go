@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kotasolok/egovpulse/survey"
@@ -113,12 +114,20 @@ func (r *Recomputer) incrementalIndices(ctx context.Context, kinds []survey.Peri
 		return nil, nil
 	}
 	lo, hi := span(periods)
+	// Each period's stored aggregates are read while the summaries are.
+	stored := make([]storedAggs, len(periods))
+	var wg sync.WaitGroup
+	for i, p := range periods {
+		read, _ := r.hitOPDs(touched[periodID(p)])
+		wg.Go(func() { stored[i].aggs, stored[i].err = r.Indices.StoredIndexAggs(ctx, p, read) })
+	}
 	x := newIndexRoller(r, kinds, func(id, scope string) bool { return touched[id][scope] })
 	ikm := elementKeys(w)
 	err := r.Indices.EachResponseSummary(ctx, lo, hi, ikm, services, opds, func(s *ResponseSummary) error {
 		x.addSummary(s, ikm)
 		return nil
 	})
+	wg.Wait()
 	if err != nil {
 		return nil, fmt.Errorf("recompute indices: %w", err)
 	}
@@ -132,38 +141,47 @@ func (r *Recomputer) incrementalIndices(ctx context.Context, kinds []survey.Peri
 	x.compose()
 	ru := x.result()
 	var out []Snapshot
-	for _, p := range periods {
-		snaps, err := r.periodIndicesIncremental(ctx, p, ru, touched[periodID(p)])
-		if err != nil {
-			return nil, err
+	for i, p := range periods {
+		if stored[i].err != nil {
+			return nil, fmt.Errorf("recompute indices %s: %w", p.Key(), stored[i].err)
 		}
-		out = append(out, snaps...)
+		out = append(out, r.periodIndicesIncremental(p, ru, touched[periodID(p)], stored[i].aggs)...)
 	}
 	return out, nil
 }
 
-// periodIndicesIncremental builds one period's snapshots of the touched
-// scopes, their OPDs and the city.
-func (r *Recomputer) periodIndicesIncremental(ctx context.Context, p survey.Period, ru indexRollup, touched map[string]bool) ([]Snapshot, error) {
-	id := periodID(p)
-	var read []string // services of the OPDs to pool again
-	hitOPD := map[string]bool{}
+// storedAggs is what StoredIndexAggs returned for one period.
+type storedAggs struct {
+	aggs map[string]map[string]IndexAgg
+	err  error
+}
+
+// hitOPDs lists the OPDs a period's touched scopes belong to, and their
+// services (to pool again).
+func (r *Recomputer) hitOPDs(touched map[string]bool) (read []string, hit map[string]bool) {
+	hit = map[string]bool{}
 	for _, o := range r.catalogOPDs() {
-		hit := touched["opd/"+o.Code]
+		h := touched["opd/"+o.Code]
 		for _, s := range o.Services {
-			hit = hit || touched["service/"+s.Code]
+			h = h || touched["service/"+s.Code]
 		}
-		if hit {
-			hitOPD[o.Code] = true
+		if h {
+			hit[o.Code] = true
 			for _, s := range o.Services {
 				read = append(read, s.Code)
 			}
 		}
 	}
-	stored, err := r.Indices.StoredIndexAggs(ctx, p, read)
-	if err != nil {
-		return nil, fmt.Errorf("recompute indices %s: %w", p.Key(), err)
-	}
+	return read, hit
+}
+
+// periodIndicesIncremental builds one period's snapshots of the touched
+// scopes, their OPDs and the city, from the run's roll-up and the
+// period's stored aggregates (StoredIndexAggs of the hit OPDs' services).
+func (r *Recomputer) periodIndicesIncremental(p survey.Period, ru indexRollup, touched map[string]bool,
+	stored map[string]map[string]IndexAgg) []Snapshot {
+	id := periodID(p)
+	read, hitOPD := r.hitOPDs(touched)
 	svc := map[string]scopeAggs{}
 	for scope := range touched {
 		if code, ok := strings.CutPrefix(scope, "service/"); ok {
@@ -193,7 +211,7 @@ func (r *Recomputer) periodIndicesIncremental(ctx context.Context, p survey.Peri
 		opds[o.Code] = opdAggs(o, svc, official)
 		out = scopeSnapshots(out, ScopeOPD, o.Code, p, opds[o.Code])
 	}
-	return scopeSnapshots(out, ScopeCity, "", p, poolScopes(opds)), nil
+	return scopeSnapshots(out, ScopeCity, "", p, poolScopes(opds))
 }
 
 // addTakeUp puts the digital take-up counts of each catalog service (only
