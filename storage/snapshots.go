@@ -350,7 +350,7 @@ func (tx *Tx) storedFor(res scoring.RecomputeResult) (map[snapKey]ScoreSnapshot,
 			starts[p.Kind] = append(starts[p.Kind], utcMilli(p.Start))
 		}
 	}
-	var codes []string // an incremental run: only the scopes it recomputed
+	var codes, scopes []string // an incremental run: only the scopes it recomputed
 	for _, p := range res.Complete {
 		addPeriod(p)
 	}
@@ -358,6 +358,9 @@ func (tx *Tx) storedFor(res scoring.RecomputeResult) (map[snapKey]ScoreSnapshot,
 		addPeriod(s.Period)
 		if len(res.Complete) == 0 && !slices.Contains(codes, s.ScopeCode) {
 			codes = append(codes, s.ScopeCode)
+		}
+		if len(res.Complete) == 0 && !slices.Contains(scopes, string(s.Scope)) {
+			scopes = append(scopes, string(s.Scope))
 		}
 	}
 	if len(kinds) == 0 {
@@ -370,8 +373,8 @@ func (tx *Tx) storedFor(res scoring.RecomputeResult) (map[snapKey]ScoreSnapshot,
 		args = append(args, k, starts[k])
 	}
 	q := tx.db.Where(strings.Join(cond, " OR "), args...)
-	if codes != nil {
-		q = q.Where("scope_code IN ?", codes)
+	if codes != nil { // the scope kinds too: a range of the period index
+		q = q.Where("scope_kind IN ? AND scope_code IN ?", scopes, codes)
 	}
 	var rows []ScoreSnapshot
 	if err := q.Find(&rows).Error; err != nil {
