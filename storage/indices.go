@@ -235,7 +235,7 @@ func (s *Store) StoredIndexAggs(ctx context.Context, p survey.Period, services [
 	}
 	out := map[string]map[string]scoring.IndexAgg{}
 	for _, r := range rows {
-		agg, err := aggOf(r.Details)
+		agg, err := s.aggs.get(r.Details)
 		if err != nil {
 			return nil, fmt.Errorf("snapshot %s %s/%s %s: details: %w", r.IndexName, r.ScopeKind, r.ScopeCode, p.Key(), err)
 		}
