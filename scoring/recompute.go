@@ -159,16 +159,29 @@ func (r *Recomputer) incrementalIKM(ctx context.Context, kinds []survey.PeriodKi
 	}
 	lo, hi := span(direct)
 	w := r.weights()
+	// Each period's stored aggregates (and a composed period's stored
+	// months) are read at once, while the answers are.
+	stored := make([]storedIKM, len(periods))
+	var wg sync.WaitGroup
+	for i, p := range periods {
+		wg.Go(func() {
+			st := &stored[i]
+			if st.aggs, st.err = r.Source.StoredAggregates(ctx, IndexIKM, p, nil); st.err == nil && composed(p.Kind) {
+				st.months, st.err = r.Source.StoredAggregatesIn(ctx, IndexIKM, survey.PeriodMonth, p.Start, p.End, services)
+			}
+		})
+	}
 	rows, err := r.Source.ResponseScores(ctx, lo, hi, elementKeys(w), services)
+	wg.Wait()
 	if err != nil {
 		return RecomputeResult{}, fmt.Errorf("recompute: %w", err)
 	}
 	buckets := r.rollUp(rows, directKinds, w, touched)
 	months := map[string]map[string]IKMAggregates{} // month id → service aggregates after this run
 	var res RecomputeResult
-	for _, p := range periods {
+	for i, p := range periods {
 		id := periodID(p)
-		aggs, err := r.Source.StoredAggregates(ctx, IndexIKM, p, nil)
+		aggs, err := stored[i].aggs, stored[i].err
 		if err != nil {
 			return RecomputeResult{}, fmt.Errorf("recompute %s: %w", p.Key(), err)
 		}
@@ -176,9 +189,7 @@ func (r *Recomputer) incrementalIKM(ctx context.Context, kinds []survey.PeriodKi
 			delete(aggs, svc)
 			a, ok := buckets[id][svc]
 			if composed(p.Kind) {
-				if a, err = r.fromMonths(ctx, p, svc, services, months); err != nil {
-					return RecomputeResult{}, err
-				}
+				a = r.fromMonths(p, svc, months, stored[i].months)
 				ok = a.Respondents.N > 0
 			}
 			if ok {
@@ -193,32 +204,30 @@ func (r *Recomputer) incrementalIKM(ctx context.Context, kinds []survey.PeriodKi
 	return res, nil
 }
 
+// storedIKM is what a period's stored IKM aggregates read gave: the
+// services', and for a period composed of months, the stored months' of
+// the run's services by month start.
+type storedIKM struct {
+	aggs   map[string]IKMAggregates
+	months map[int64]map[string]IKMAggregates
+	err    error
+}
+
 // fromMonths sums a service's month aggregates over the months of p, read
-// from months (this run's) or from the stored month snapshots of the
-// run's services (read at once for the months of p, cached in months).
-func (r *Recomputer) fromMonths(ctx context.Context, p survey.Period, svc string, services []string,
-	months map[string]map[string]IKMAggregates) (IKMAggregates, error) {
+// from months (this run's) or from stored (the stored month snapshots).
+func (r *Recomputer) fromMonths(p survey.Period, svc string, months map[string]map[string]IKMAggregates,
+	stored map[int64]map[string]IKMAggregates) IKMAggregates {
 	out := IKMAggregates{Elements: map[string]ElementAgg{}}
-	var stored map[int64]map[string]IKMAggregates
 	for m := survey.PeriodOf(survey.PeriodMonth, p.Start, r.loc()); m.Start.Before(p.End); m = m.Next() {
 		ma, ok := months[periodID(m)]
 		if !ok {
-			if stored == nil {
-				var err error
-				if stored, err = r.Source.StoredAggregatesIn(ctx, IndexIKM, survey.PeriodMonth, p.Start, p.End, services); err != nil {
-					return out, fmt.Errorf("recompute %s: %w", p.Key(), err)
-				}
-			}
-			if ma = stored[m.Start.UnixMilli()]; ma == nil {
-				ma = map[string]IKMAggregates{}
-			}
-			months[periodID(m)] = ma
+			ma = stored[m.Start.UnixMilli()]
 		}
 		if a, ok := ma[svc]; ok {
 			out = out.Add(a)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // touchPeriods marks scope touched in each period of kinds containing at
