@@ -67,13 +67,9 @@ func (r *Recomputer) readFull(ctx context.Context, periods []survey.Period, kind
 }
 
 // fullIndices appends to out every index of every scope of the periods,
-// from the roll-up of the summaries (x) and the unsubmitted starts.
-func (r *Recomputer) fullIndices(ctx context.Context, out []Snapshot, periods []survey.Period, x *indexRoller) ([]Snapshot, error) {
-	lo, hi := span(periods)
-	starts, err := r.Indices.UnsubmittedStarts(ctx, lo, hi, nil)
-	if err != nil {
-		return nil, fmt.Errorf("recompute indices: %w", err)
-	}
+// from the roll-up of the summaries (x) and the unsubmitted starts. A
+// denseRun only reads the roll-up, so periods are built concurrently.
+func (r *Recomputer) fullIndices(out []Snapshot, periods []survey.Period, x *indexRoller, starts []Start) []Snapshot {
 	x.addStarts(starts)
 	x.compose()
 	d := newDenseRun(r, x)
@@ -84,10 +80,20 @@ func (r *Recomputer) fullIndices(ctx context.Context, out []Snapshot, periods []
 		}
 		out = make([]Snapshot, 0, len(periods)*scopes*21)
 	}
-	for _, p := range periods {
+	// The periods' snapshots in two goroutines, each half in order.
+	half := len(periods) / 2
+	var second []Snapshot
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for _, p := range periods[half:] {
+			second = d.period(second, p)
+		}
+	})
+	for _, p := range periods[:half] {
 		out = d.period(out, p)
 	}
-	return out, nil
+	wg.Wait()
+	return append(out, second...)
 }
 
 // incrementalIndices recomputes, for each period of kinds containing a

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -70,15 +71,21 @@ func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, 
 		return RecomputeResult{}, nil
 	}
 	w := r.weights()
+	var starts []Start
+	var startsErr error
+	var wg sync.WaitGroup
+	if r.Indices != nil { // read while the summaries are
+		lo, hi := span(periods)
+		wg.Go(func() { starts, startsErr = r.Indices.UnsubmittedStarts(ctx, lo, hi, nil) })
+	}
 	rows, x, err := r.readFull(ctx, periods, kinds, w)
-	if err != nil {
+	wg.Wait()
+	if err = cmp.Or(err, startsErr); err != nil {
 		return RecomputeResult{}, fmt.Errorf("recompute: %w", err)
 	}
 	var more []Snapshot
-	var moreErr error
-	var wg sync.WaitGroup
 	if r.Indices != nil {
-		wg.Go(func() { more, moreErr = r.fullIndices(ctx, nil, periods, x) })
+		wg.Go(func() { more = r.fullIndices(nil, periods, x, starts) })
 	}
 	buckets := r.rollUp(rows, kinds, w, nil)
 	var ikm []Snapshot
@@ -86,9 +93,6 @@ func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, 
 		ikm = append(ikm, r.periodSnapshots(p, buckets[periodID(p)], nil, w)...)
 	}
 	wg.Wait()
-	if moreErr != nil {
-		return RecomputeResult{}, moreErr
-	}
 	// The other indices' snapshots (most of them) first: one copy less.
 	return RecomputeResult{Snapshots: append(more, ikm...), Complete: periods}, nil
 }
