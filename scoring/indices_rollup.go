@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kotasolok/egovpulse/survey"
@@ -240,7 +241,10 @@ func (x *indexRoller) add(at time.Time, official bool, code string) {
 }
 
 // compose adds each segment bucket to its week (when weeks are wanted) and
-// month, then each month bucket to its quarter and year.
+// month, then each month bucket to its quarter and year. The buckets are
+// made first; the sums then run in two goroutines, each over the scopes of
+// one parity (a scope's buckets are only ever added to its own), in a
+// fixed order: the same sums every run.
 func (x *indexRoller) compose() {
 	var week, quarter, year bool
 	for _, k := range x.kinds {
@@ -248,37 +252,53 @@ func (x *indexRoller) compose() {
 		quarter = quarter || k == survey.PeriodQuarter
 		year = year || k == survey.PeriodYear
 	}
-	segs := x.sortedBuckets(func(p rollPeriod) bool { return p.segment })
-	for _, sb := range segs {
+	var adds []bucketAdd // in order: segments into months and weeks, then months into quarters and years
+	for _, sb := range x.sortedBuckets(func(p rollPeriod) bool { return p.segment }) {
 		p := x.periods[sb.period]
-		x.addBucket(x.bucket(p.month, sb.scope), sb.b)
+		adds = append(adds, bucketAdd{sb.scope, x.bucket(p.month, sb.scope), sb.b})
 		if week {
-			x.addBucket(x.bucket(p.week, sb.scope), sb.b)
+			adds = append(adds, bucketAdd{sb.scope, x.bucket(p.week, sb.scope), sb.b})
 		}
 	}
-	if !quarter && !year {
-		return
-	}
-	up := map[int][2]int{} // month number → its quarter and year numbers
-	for _, mb := range x.sortedBuckets(func(p rollPeriod) bool { return !p.segment && p.p.Kind == survey.PeriodMonth }) {
-		ids, ok := up[mb.period]
-		if !ok {
-			start := x.periods[mb.period].p.Start
-			ids = [2]int{-1, -1}
-			if quarter {
-				ids[0] = x.period(survey.PeriodOf(survey.PeriodQuarter, start, x.r.loc()))
+	if quarter || year {
+		up := map[int][2]int{} // month number → its quarter and year numbers
+		for _, mb := range x.sortedBuckets(func(p rollPeriod) bool { return !p.segment && p.p.Kind == survey.PeriodMonth }) {
+			ids, ok := up[mb.period]
+			if !ok {
+				start := x.periods[mb.period].p.Start
+				ids = [2]int{-1, -1}
+				if quarter {
+					ids[0] = x.period(survey.PeriodOf(survey.PeriodQuarter, start, x.r.loc()))
+				}
+				if year {
+					ids[1] = x.period(survey.PeriodOf(survey.PeriodYear, start, x.r.loc()))
+				}
+				up[mb.period] = ids
 			}
-			if year {
-				ids[1] = x.period(survey.PeriodOf(survey.PeriodYear, start, x.r.loc()))
+			for _, p := range ids {
+				if p >= 0 {
+					adds = append(adds, bucketAdd{mb.scope, x.bucket(p, mb.scope), mb.b})
+				}
 			}
-			up[mb.period] = ids
 		}
-		for _, p := range ids {
-			if p >= 0 {
-				x.addBucket(x.bucket(p, mb.scope), mb.b)
-			}
-		}
 	}
+	var wg sync.WaitGroup
+	for parity := range 2 {
+		wg.Go(func() {
+			for _, a := range adds {
+				if a.scope%2 == parity {
+					x.addBucket(a.dst, a.src)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// bucketAdd is one bucket to add into another, of one scope.
+type bucketAdd struct {
+	scope    int
+	dst, src *aggBucket
 }
 
 // numberedBucket is a bucket with its period and scope numbers.
