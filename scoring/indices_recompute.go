@@ -73,16 +73,19 @@ func (r *Recomputer) fullIndices(out []Snapshot, periods []survey.Period, x *ind
 	x.addStarts(starts)
 	x.compose()
 	d := newDenseRun(r, x)
-	if out == nil { // about 20 indices per scope and period, and room for the IKM
-		scopes := 1 + len(r.catalogOPDs())
-		for _, o := range r.catalogOPDs() {
-			scopes += len(o.Services)
-		}
-		out = make([]Snapshot, 0, len(periods)*scopes*21)
+	// About 21 snapshots per scope and period, and room for the IKM: the
+	// slices are made once (growing them would copy every snapshot).
+	perPeriod := 1 + len(r.catalogOPDs())
+	for _, o := range r.catalogOPDs() {
+		perPeriod += len(o.Services)
+	}
+	perPeriod *= 24
+	if out == nil {
+		out = make([]Snapshot, 0, len(periods)*perPeriod)
 	}
 	// The periods' snapshots in two goroutines, each half in order.
 	half := len(periods) / 2
-	var second []Snapshot
+	second := make([]Snapshot, 0, (len(periods)-half)*perPeriod)
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		for _, p := range periods[half:] {
