@@ -31,6 +31,21 @@ func newDenseRun(r *Recomputer, x *indexRoller) *denseRun {
 // period appends every snapshot of one period: each service with answers
 // (or reported counts), each catalog OPD, the city.
 func (d *denseRun) period(out []Snapshot, p survey.Period) []Snapshot {
+	svc := d.services(p)
+	codes := make([]string, 0, len(svc))
+	for c := range svc {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	for _, c := range codes {
+		out = d.snapshots(out, ScopeService, c, p, svc[c])
+	}
+	return d.pool(out, p, svc)
+}
+
+// services returns the aggregates of each service of a period with
+// answers or reported counts, by code.
+func (d *denseRun) services(p survey.Period) map[string][]IndexAgg {
 	n := len(d.metas)
 	svc := map[string][]IndexAgg{}
 	for _, s := range d.x.scopes {
@@ -56,14 +71,14 @@ func (d *denseRun) period(out []Snapshot, p survey.Period) []Snapshot {
 			}
 		}
 	}
-	codes := make([]string, 0, len(svc))
-	for c := range svc {
-		codes = append(codes, c)
-	}
-	slices.Sort(codes)
-	for _, c := range codes {
-		out = d.snapshots(out, ScopeService, c, p, svc[c])
-	}
+	return svc
+}
+
+// pool appends the snapshots of each catalog OPD (its services' resident
+// figures and its officials') and of the city (every OPD pooled, in code
+// order).
+func (d *denseRun) pool(out []Snapshot, p survey.Period, svc map[string][]IndexAgg) []Snapshot {
+	n := len(d.metas)
 	opds := d.r.catalogOPDs()
 	pooled := make([][]IndexAgg, len(opds))
 	for i, o := range opds {

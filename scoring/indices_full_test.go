@@ -64,7 +64,13 @@ func TestFullIndicesMatchKeyedPooling(t *testing.T) {
 // aggregates by key, services pooled into OPDs with opdAggs and OPDs into
 // the city with poolScopes.
 func keyedFull(r *Recomputer, rows []ResponseSummary, starts []Start, periods []survey.Period, kinds []survey.PeriodKind) []Snapshot {
-	ru := r.rollUpIndices(rows, starts, kinds, elementKeys(DefaultWeights()), nil)
+	x := newIndexRoller(r, kinds, nil)
+	for i := range rows {
+		x.addSummary(&rows[i], elementKeys(DefaultWeights()))
+	}
+	x.addStarts(starts)
+	x.compose()
+	ru := x.result()
 	var out []Snapshot
 	for _, p := range periods {
 		id := periodID(p)
