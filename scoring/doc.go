@@ -47,6 +47,18 @@
 //     (a stored answer row, skipped or not): an item never shown is not
 //     missing.
 //
+// Recompute. [Recomputer.Full] reads every summary once, as a stream,
+// summing it while the next rows arrive (one goroutine reads, another
+// sums): each response is added once, to its scope and segment (the days
+// its ISO week and its month share), segments are then summed into weeks
+// and months and months into quarters and years; the indices pool
+// service → OPD → city as slices by index key. [Recomputer.Incremental]
+// recomputes the touched scopes and periods from their summaries and
+// pools them with the stored aggregates of the other scopes; its reads run
+// concurrently. Both run the IKM beside the other indices in their own
+// goroutine, so Source, Indices, Population and Counts must be safe for
+// concurrent use (storage.Store and jobs.ServiceCounts are).
+//
 // The package imports only the standard library and package survey; the
 // storage layer feeds it aggregates computed in SQL (see [ElementAgg],
 // [RespondentAgg]) and one summary row per submitted response

@@ -95,18 +95,26 @@ func ParseFacts(s string) Facts {
 	if s == "" {
 		return nil
 	}
-	out := make(Facts, 0, strings.Count(s, ";")+1)
-	for part := range strings.SplitSeq(s, ";") {
+	return AppendFacts(make(Facts, 0, strings.Count(s, ";")+1), s)
+}
+
+// AppendFacts appends the facts EncodeFacts wrote into s to dst (a reader
+// of many rows reuses one slice; the facts' strings are parts of s).
+func AppendFacts(dst Facts, s string) Facts {
+	for s != "" {
+		part, rest, _ := strings.Cut(s, ";")
+		s = rest
 		k, v, ok := strings.Cut(part, "=")
 		if !ok {
 			continue
 		}
-		out = append(out, Fact{Element: k, Value: v, Skipped: v == skippedMark})
 		if v == skippedMark {
-			out[len(out)-1].Value = ""
+			dst = append(dst, Fact{Element: k, Skipped: true})
+			continue
 		}
+		dst = append(dst, Fact{Element: k, Value: v})
 	}
-	return out
+	return dst
 }
 
 // Get returns the fact of an element.

@@ -13,14 +13,22 @@ import (
 
 // memIndexSource serves summaries from memory (the Go side of a full
 // recompute, without a database).
-type memIndexSource struct{ rows []ResponseSummary }
-
-func (m memIndexSource) ResponseSummaries(context.Context, time.Time, time.Time, []string, []string, []string) ([]ResponseSummary, error) {
-	return m.rows, nil
+type memIndexSource struct {
+	rows   []ResponseSummary
+	starts []Start
 }
 
-func (memIndexSource) UnsubmittedStarts(context.Context, time.Time, time.Time, []string) ([]Start, error) {
-	return nil, nil
+func (m memIndexSource) EachResponseSummary(_ context.Context, _, _ time.Time, _, _, _ []string, fn func(*ResponseSummary) error) error {
+	for i := range m.rows {
+		if err := fn(&m.rows[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m memIndexSource) UnsubmittedStarts(context.Context, time.Time, time.Time, []string) ([]Start, error) {
+	return m.starts, nil
 }
 
 func (memIndexSource) StoredIndexAggs(context.Context, survey.Period, []string) (map[string]map[string]IndexAgg, error) {

@@ -1,11 +1,13 @@
 package scoring
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kotasolok/egovpulse/survey"
@@ -14,11 +16,13 @@ import (
 // IndexSource is what the recompute of the indices beside the IKM reads;
 // storage.Store implements it.
 type IndexSource interface {
-	// ResponseSummaries returns the responses submitted in [from, to) with
-	// their IKM element scores (aligned with elements) and facts: resident
-	// responses of services, officials' responses of opds (nil: all of
-	// both; an empty list: none of that audience).
-	ResponseSummaries(ctx context.Context, from, to time.Time, elements, services, opds []string) ([]ResponseSummary, error)
+	// EachResponseSummary calls fn with each response submitted in
+	// [from, to), in no fixed order, with its IKM element scores (aligned
+	// with elements) and facts: resident responses of services, officials'
+	// responses of opds (nil both: all of both; an empty list: none of
+	// that audience). The summary is valid during the call only (its
+	// slices are reused); an error from fn stops the reading.
+	EachResponseSummary(ctx context.Context, from, to time.Time, elements, services, opds []string, fn func(*ResponseSummary) error) error
 	// UnsubmittedStarts returns the resident responses started in
 	// [from, to) and not submitted, of services (nil: all).
 	UnsubmittedStarts(ctx context.Context, from, to time.Time, services []string) ([]Start, error)
@@ -29,56 +33,70 @@ type IndexSource interface {
 }
 
 // readFull reads the responses of the periods once: with Indices, the
-// summaries (the IKM rows are those with an unsur score); else the IKM
-// rows only.
-func (r *Recomputer) readFull(ctx context.Context, periods []survey.Period, w Weights) ([]ResponseScore, []ResponseSummary, error) {
+// summaries, summed into a roll-up of every index as they arrive (in
+// another goroutine than the reading: eachPiped; the IKM rows are those
+// with an unsur score, kept); else the IKM rows only.
+func (r *Recomputer) readFull(ctx context.Context, periods []survey.Period, kinds []survey.PeriodKind, w Weights) ([]ResponseScore, *indexRoller, error) {
 	lo, hi := span(periods)
 	if r.Indices == nil {
 		rows, err := r.Source.ResponseScores(ctx, lo, hi, elementKeys(w), nil)
 		return rows, nil, err
 	}
-	sums, err := r.Indices.ResponseSummaries(ctx, lo, hi, elementKeys(w), nil, nil)
+	x := newIndexRoller(r, kinds, nil)
+	ikm := elementKeys(w)
+	var rows []ResponseScore
+	var slab []ElementAgg // the IKM rows' Elements, allocated 1024 rows at a time
+	err := r.eachPiped(ctx, lo, hi, ikm, nil, nil, func(s *ResponseSummary) {
+		x.addSummary(s, ikm)
+		if s.Official || !slices.ContainsFunc(s.Elements, func(e ElementAgg) bool { return e.Count > 0 }) {
+			return
+		}
+		if len(slab) < len(s.Elements) {
+			slab = make([]ElementAgg, 1024*len(s.Elements))
+		}
+		row := s.ResponseScore
+		row.Elements, slab = slab[:len(s.Elements):len(s.Elements)], slab[len(s.Elements):]
+		copy(row.Elements, s.Elements)
+		rows = append(rows, row)
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	rows := make([]ResponseScore, 0, len(sums))
-	for _, s := range sums {
-		if !s.Official && slices.ContainsFunc(s.Elements, func(e ElementAgg) bool { return e.Count > 0 }) {
-			rows = append(rows, s.ResponseScore)
-		}
-	}
-	return rows, sums, nil
+	slices.SortFunc(rows, func(a, b ResponseScore) int { return cmp.Compare(a.ResponseID, b.ResponseID) })
+	return rows, x, nil
 }
 
 // fullIndices appends to out every index of every scope of the periods,
-// from the summaries already read (rows) and the unsubmitted starts.
-func (r *Recomputer) fullIndices(ctx context.Context, out []Snapshot, periods []survey.Period, kinds []survey.PeriodKind,
-	rows []ResponseSummary, w Weights) ([]Snapshot, error) {
-	lo, hi := span(periods)
-	starts, err := r.Indices.UnsubmittedStarts(ctx, lo, hi, nil)
-	if err != nil {
-		return nil, fmt.Errorf("recompute indices: %w", err)
+// from the roll-up of the summaries (x) and the unsubmitted starts. A
+// denseRun only reads the roll-up, so periods are built concurrently.
+func (r *Recomputer) fullIndices(out []Snapshot, periods []survey.Period, x *indexRoller, starts []Start) []Snapshot {
+	x.addStarts(starts)
+	x.compose()
+	d := newDenseRun(r, x)
+	// About 21 snapshots per scope and period, and room for the IKM: the
+	// slices are made once (growing them would copy every snapshot).
+	perPeriod := 1 + len(r.catalogOPDs())
+	for _, o := range r.catalogOPDs() {
+		perPeriod += len(o.Services)
 	}
-	ru := r.rollUpIndices(rows, starts, kinds, elementKeys(w), nil)
-	for _, p := range periods {
-		id := periodID(p)
-		svc := ru.svc[id]
-		if svc == nil {
-			svc = map[string]scopeAggs{}
-		}
-		r.addTakeUp(p, svc, nil)
-		codes := slices.Sorted(maps.Keys(svc))
-		for _, c := range codes {
-			out = scopeSnapshots(out, ScopeService, c, p, svc[c])
-		}
-		opds := map[string]scopeAggs{}
-		for _, o := range r.catalogOPDs() {
-			opds[o.Code] = opdAggs(o, svc, ru.opd[id][o.Code])
-			out = scopeSnapshots(out, ScopeOPD, o.Code, p, opds[o.Code])
-		}
-		out = scopeSnapshots(out, ScopeCity, "", p, poolScopes(opds))
+	perPeriod *= 24
+	if out == nil {
+		out = make([]Snapshot, 0, len(periods)*perPeriod)
 	}
-	return out, nil
+	// The periods' snapshots in two goroutines, each half in order.
+	half := len(periods) / 2
+	second := make([]Snapshot, 0, (len(periods)-half)*perPeriod)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for _, p := range periods[half:] {
+			second = d.period(second, p)
+		}
+	})
+	for _, p := range periods[:half] {
+		out = d.period(out, p)
+	}
+	wg.Wait()
+	return append(out, second...)
 }
 
 // incrementalIndices recomputes, for each period of kinds containing a
@@ -105,7 +123,20 @@ func (r *Recomputer) incrementalIndices(ctx context.Context, kinds []survey.Peri
 		return nil, nil
 	}
 	lo, hi := span(periods)
-	rows, err := r.Indices.ResponseSummaries(ctx, lo, hi, elementKeys(w), services, opds)
+	// Each period's stored aggregates are read while the summaries are.
+	stored := make([]storedAggs, len(periods))
+	var wg sync.WaitGroup
+	for i, p := range periods {
+		read, _ := r.hitOPDs(touched[periodID(p)])
+		wg.Go(func() { stored[i].aggs, stored[i].err = r.Indices.StoredIndexAggs(ctx, p, read) })
+	}
+	x := newIndexRoller(r, kinds, func(id, scope string) bool { return touched[id][scope] })
+	ikm := elementKeys(w)
+	err := r.Indices.EachResponseSummary(ctx, lo, hi, ikm, services, opds, func(s *ResponseSummary) error {
+		x.addSummary(s, ikm)
+		return nil
+	})
+	wg.Wait()
 	if err != nil {
 		return nil, fmt.Errorf("recompute indices: %w", err)
 	}
@@ -115,40 +146,51 @@ func (r *Recomputer) incrementalIndices(ctx context.Context, kinds []survey.Peri
 			return nil, fmt.Errorf("recompute indices: %w", err)
 		}
 	}
-	ru := r.rollUpIndices(rows, starts, kinds, elementKeys(w), func(id, scope string) bool { return touched[id][scope] })
+	x.addStarts(starts)
+	x.compose()
+	ru := x.result()
 	var out []Snapshot
-	for _, p := range periods {
-		snaps, err := r.periodIndicesIncremental(ctx, p, ru, touched[periodID(p)])
-		if err != nil {
-			return nil, err
+	for i, p := range periods {
+		if stored[i].err != nil {
+			return nil, fmt.Errorf("recompute indices %s: %w", p.Key(), stored[i].err)
 		}
-		out = append(out, snaps...)
+		out = append(out, r.periodIndicesIncremental(p, ru, touched[periodID(p)], stored[i].aggs)...)
 	}
 	return out, nil
 }
 
-// periodIndicesIncremental builds one period's snapshots of the touched
-// scopes, their OPDs and the city.
-func (r *Recomputer) periodIndicesIncremental(ctx context.Context, p survey.Period, ru indexRollup, touched map[string]bool) ([]Snapshot, error) {
-	id := periodID(p)
-	var read []string // services of the OPDs to pool again
-	hitOPD := map[string]bool{}
+// storedAggs is what StoredIndexAggs returned for one period.
+type storedAggs struct {
+	aggs map[string]map[string]IndexAgg
+	err  error
+}
+
+// hitOPDs lists the OPDs a period's touched scopes belong to, and their
+// services (to pool again).
+func (r *Recomputer) hitOPDs(touched map[string]bool) (read []string, hit map[string]bool) {
+	hit = map[string]bool{}
 	for _, o := range r.catalogOPDs() {
-		hit := touched["opd/"+o.Code]
+		h := touched["opd/"+o.Code]
 		for _, s := range o.Services {
-			hit = hit || touched["service/"+s.Code]
+			h = h || touched["service/"+s.Code]
 		}
-		if hit {
-			hitOPD[o.Code] = true
+		if h {
+			hit[o.Code] = true
 			for _, s := range o.Services {
 				read = append(read, s.Code)
 			}
 		}
 	}
-	stored, err := r.Indices.StoredIndexAggs(ctx, p, read)
-	if err != nil {
-		return nil, fmt.Errorf("recompute indices %s: %w", p.Key(), err)
-	}
+	return read, hit
+}
+
+// periodIndicesIncremental builds one period's snapshots of the touched
+// scopes, their OPDs and the city, from the run's roll-up and the
+// period's stored aggregates (StoredIndexAggs of the hit OPDs' services).
+func (r *Recomputer) periodIndicesIncremental(p survey.Period, ru indexRollup, touched map[string]bool,
+	stored map[string]map[string]IndexAgg) []Snapshot {
+	id := periodID(p)
+	read, hitOPD := r.hitOPDs(touched)
 	svc := map[string]scopeAggs{}
 	for scope := range touched {
 		if code, ok := strings.CutPrefix(scope, "service/"); ok {
@@ -178,7 +220,7 @@ func (r *Recomputer) periodIndicesIncremental(ctx context.Context, p survey.Peri
 		opds[o.Code] = opdAggs(o, svc, official)
 		out = scopeSnapshots(out, ScopeOPD, o.Code, p, opds[o.Code])
 	}
-	return scopeSnapshots(out, ScopeCity, "", p, poolScopes(opds)), nil
+	return scopeSnapshots(out, ScopeCity, "", p, poolScopes(opds))
 }
 
 // addTakeUp puts the digital take-up counts of each catalog service (only

@@ -2,7 +2,6 @@ package scoring
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/kotasolok/egovpulse/survey"
@@ -35,8 +34,45 @@ func (k *keyIDs) id(key string) int {
 	return i
 }
 
-// aggBucket holds one (period, scope)'s aggregates by key id.
-type aggBucket struct{ aggs []IndexAgg }
+// aggBucket holds one (period, scope)'s aggregates by key id: the counts
+// and sums of most indices in num (small, so that adding a response
+// touches little memory), the values of medians and the per-item sums in
+// more.
+type aggBucket struct {
+	num  []numAgg
+	more map[int]*IndexAgg
+}
+
+// numAgg is the N, Sum, Part and Neg of an IndexAgg.
+type numAgg struct {
+	n, part, neg int
+	sum          float64
+}
+
+// get returns the bucket's aggregate of a key id. Its value and item
+// lists are the bucket's (a caller adds them elsewhere, never into them).
+func (b *aggBucket) get(id int) IndexAgg {
+	var a IndexAgg
+	if m := b.more[id]; m != nil {
+		a = *m
+	}
+	if id < len(b.num) {
+		x := b.num[id]
+		a.N, a.Sum, a.Part, a.Neg = a.N+x.n, a.Sum+x.sum, a.Part+x.part, a.Neg+x.neg
+	}
+	return a
+}
+
+// aggs returns the bucket's aggregates by key id, n keys.
+func (b *aggBucket) aggs(n int) []IndexAgg {
+	out := make([]IndexAgg, n)
+	for id := range out {
+		if id < len(b.num) || b.more[id] != nil {
+			out[id] = b.get(id)
+		}
+	}
+	return out
+}
 
 // contrib is one response's contribution to one index (by key id).
 type contrib struct {
@@ -44,31 +80,60 @@ type contrib struct {
 	a  IndexAgg
 }
 
-// bucketKey is one scope of one period.
-type bucketKey struct {
-	period   string // period id
-	official bool   // code is an OPD (officials' answers), else a service
+// scopeRef is a scope of the roll-up: a service (resident answers) or an
+// OPD (officials' answers).
+type scopeRef struct {
+	official bool
 	code     string
 }
 
-// dayIDs are the week and month of one local day.
-type dayIDs struct {
-	week, month string
+// name is the scope as the keep filter and the incremental recompute name
+// it: "service/<code>" or "opd/<code>".
+func (s scopeRef) name() string {
+	if s.official {
+		return "opd/" + s.code
+	}
+	return "service/" + s.code
 }
 
-// indexRoller sums responses into (period, scope) buckets: weeks and
-// months from the responses, quarters and years from the months (months
-// partition them), so each response is added twice at most.
+// rollPeriod is a period met by the roll-up, with its id; or a segment
+// (the days a week and a month share: segment true, week and month their
+// period numbers).
+type rollPeriod struct {
+	p           survey.Period
+	id          string
+	segment     bool
+	week, month int
+}
+
+// indexRoller sums responses into (segment, scope) buckets, a segment
+// being the days one week and one month share (segments partition both);
+// then segments into weeks and months, and months into quarters and years
+// (months partition them). So each response is added once, and the
+// buckets' sums are added up per period afterwards. Periods, segments
+// and scopes are numbered within the run; a bucket is found by the pair
+// of numbers, never by building a string per response.
 type indexRoller struct {
-	r       *Recomputer
-	kinds   []survey.PeriodKind
-	keep    func(id, scope string) bool
-	keys    keyIDs
-	nr      map[string]int // element → key id of its item non-response
-	buckets map[bucketKey]*aggBucket
-	days    map[int]dayIDs       // yyyymmdd → its week and month
-	months  map[string]time.Time // month id → its start
-	cs      []contrib            // the current response's contributions
+	r         *Recomputer
+	kinds     []survey.PeriodKind
+	keep      func(id, scope string) bool
+	keys      keyIDs
+	nr        map[string]int // element → key id of its item non-response
+	scopeIdx  map[scopeRef]int
+	scopes    []scopeRef
+	periodIdx map[string]int // period id → period number
+	periods   []rollPeriod
+	buckets   map[uint64]*aggBucket // period number << 32 | scope number
+	days      map[int]int           // yyyymmdd → its segment's number
+	cs        []contrib             // the current response's contributions
+	last      scopeRef              // the scope of the previous response (a cache)
+	lastIdx   int
+}
+
+func newIndexRoller(r *Recomputer, kinds []survey.PeriodKind, keep func(id, scope string) bool) *indexRoller {
+	return &indexRoller{r: r, kinds: kinds, keep: keep, keys: keyIDs{ids: map[string]int{}}, nr: map[string]int{},
+		scopeIdx: map[scopeRef]int{}, periodIdx: map[string]int{}, buckets: map[uint64]*aggBucket{},
+		days: map[int]int{}, lastIdx: -1}
 }
 
 func (x *indexRoller) emit(key string, a IndexAgg) { x.cs = append(x.cs, contrib{x.keys.id(key), a}) }
@@ -82,118 +147,161 @@ func (x *indexRoller) emitNonResponse(element string, a IndexAgg) {
 	x.cs = append(x.cs, contrib{id, a})
 }
 
-// bucket returns the bucket of a scope and period, made on first use.
-func (x *indexRoller) bucket(k bucketKey) *aggBucket {
+// period returns the number of a period, numbering it on first use.
+func (x *indexRoller) period(p survey.Period) int {
+	id := periodID(p)
+	i, ok := x.periodIdx[id]
+	if !ok {
+		i = len(x.periods)
+		x.periodIdx[id] = i
+		x.periods = append(x.periods, rollPeriod{p: p, id: id})
+	}
+	return i
+}
+
+// scope returns the number of a scope, numbering it on first use.
+func (x *indexRoller) scope(s scopeRef) int {
+	if x.lastIdx >= 0 && s == x.last {
+		return x.lastIdx
+	}
+	i, ok := x.scopeIdx[s]
+	if !ok {
+		i = len(x.scopes)
+		x.scopeIdx[s] = i
+		x.scopes = append(x.scopes, s)
+	}
+	x.last, x.lastIdx = s, i
+	return i
+}
+
+func bucketID(period, scope int) uint64 { return uint64(period)<<32 | uint64(scope) }
+
+// bucket returns the bucket of a period and scope (numbers), made on first
+// use.
+func (x *indexRoller) bucket(period, scope int) *aggBucket {
+	k := bucketID(period, scope)
 	b := x.buckets[k]
 	if b == nil {
-		b = &aggBucket{aggs: make([]IndexAgg, len(x.keys.keys))}
+		b = &aggBucket{num: make([]numAgg, len(x.keys.keys), max(len(x.keys.keys), 64))}
 		x.buckets[k] = b
 	}
 	return b
 }
 
-// addTo adds an aggregate by key id to a bucket.
-func (x *indexRoller) addTo(b *aggBucket, id int, a IndexAgg) {
-	if id >= len(b.aggs) {
-		b.aggs = append(b.aggs, make([]IndexAgg, len(x.keys.keys)-len(b.aggs))...)
+// addTo adds an aggregate by key id to a bucket; a plain count or sum
+// (most contributions) is added in place.
+func (x *indexRoller) addTo(b *aggBucket, id int, a *IndexAgg) {
+	if a.Values == nil && a.Items == nil {
+		if id >= len(b.num) {
+			b.num = append(b.num, make([]numAgg, len(x.keys.keys)-len(b.num))...)
+		}
+		dst := &b.num[id]
+		dst.n += a.N
+		dst.sum += a.Sum
+		dst.part += a.Part
+		dst.neg += a.Neg
+		return
 	}
-	b.aggs[id].Add(a)
+	dst := b.more[id]
+	if dst == nil {
+		if b.more == nil {
+			b.more = map[int]*IndexAgg{}
+		}
+		dst = &IndexAgg{}
+		b.more[id] = dst
+	}
+	dst.Add(*a)
 }
 
-// add adds the current contributions to the week and month of at of one
-// service (resident) or OPD (official).
+// add adds the current contributions to the segment (week and month) of
+// at of one service (resident) or OPD (official).
 func (x *indexRoller) add(at time.Time, official bool, code string) {
 	local := at.In(x.r.loc())
 	y, m, d := local.Date()
-	ids, ok := x.days[y*10000+int(m)*100+d]
+	day := y*10000 + int(m)*100 + d
+	seg, ok := x.days[day]
 	if !ok {
-		month := survey.PeriodOf(survey.PeriodMonth, local, x.r.loc())
-		ids = dayIDs{week: periodID(survey.PeriodOf(survey.PeriodWeek, local, x.r.loc())), month: periodID(month)}
-		x.days[y*10000+int(m)*100+d], x.months[ids.month] = ids, month.Start
-	}
-	for _, id := range [2]string{ids.week, ids.month} {
-		b := x.bucket(bucketKey{id, official, code})
-		for _, c := range x.cs {
-			x.addTo(b, c.id, c.a)
+		week := x.period(survey.PeriodOf(survey.PeriodWeek, local, x.r.loc()))
+		month := x.period(survey.PeriodOf(survey.PeriodMonth, local, x.r.loc()))
+		id := "segment/" + x.periods[week].id + "/" + x.periods[month].id
+		if seg, ok = x.periodIdx[id]; !ok {
+			seg = len(x.periods)
+			x.periodIdx[id] = seg
+			x.periods = append(x.periods, rollPeriod{id: id, segment: true, week: week, month: month})
 		}
+		x.days[day] = seg
+	}
+	b := x.bucket(seg, x.scope(scopeRef{official, code}))
+	for i := range x.cs {
+		x.addTo(b, x.cs[i].id, &x.cs[i].a)
 	}
 }
 
-// compose adds each month bucket to its quarter and year.
-func (x *indexRoller) compose() {
-	var months []bucketKey
-	for k := range x.buckets {
-		if _, ok := x.months[k.period]; ok {
-			months = append(months, k)
-		}
+// wanted reports whether the roll-up's kinds include a period's.
+func (x *indexRoller) wanted(p int) bool {
+	return !x.periods[p].segment && slices.Contains(x.kinds, x.periods[p].p.Kind)
+}
+
+// aggs returns the aggregates of a period and scope by key id (nil when
+// none).
+func (x *indexRoller) aggs(p survey.Period, s scopeRef) []IndexAgg {
+	pi, ok := x.periodIdx[periodID(p)]
+	if !ok {
+		return nil
 	}
-	for _, k := range months {
-		b := x.buckets[k]
-		for _, kind := range []survey.PeriodKind{survey.PeriodQuarter, survey.PeriodYear} {
-			if slices.Contains(x.kinds, kind) {
-				dst := x.bucket(bucketKey{periodID(survey.PeriodOf(kind, x.months[k.period], x.r.loc())), k.official, k.code})
-				for i, a := range b.aggs {
-					if a.N > 0 {
-						x.addTo(dst, i, a)
-					}
-				}
-			}
-		}
+	si, ok := x.scopeIdx[s]
+	if !ok {
+		return nil
 	}
+	if b := x.buckets[bucketID(pi, si)]; b != nil {
+		return b.aggs(len(x.keys.keys))
+	}
+	return nil
 }
 
 // result keeps the buckets of the requested kinds that keep selects, as
 // aggregates by key (keys with respondents).
 func (x *indexRoller) result() indexRollup {
 	out := indexRollup{svc: map[string]map[string]scopeAggs{}, opd: map[string]map[string]scopeAggs{}}
-	wanted := map[string]bool{}
-	for _, k := range x.kinds {
-		wanted[string(k)] = true
-	}
 	for k, b := range x.buckets {
-		kind, _, _ := strings.Cut(k.period, "/")
-		target, scope := out.svc, "service/"+k.code
-		if k.official {
-			target, scope = out.opd, "opd/"+k.code
-		}
-		if !wanted[kind] || (x.keep != nil && !x.keep(k.period, scope)) {
+		p, sc := x.periods[int(k>>32)], x.scopes[int(uint32(k))]
+		if !x.wanted(int(k>>32)) || (x.keep != nil && !x.keep(p.id, sc.name())) {
 			continue
 		}
-		m := make(scopeAggs, len(b.aggs))
-		for i, a := range b.aggs {
+		target := out.svc
+		if sc.official {
+			target = out.opd
+		}
+		m := scopeAggs{}
+		for i, a := range b.aggs(len(x.keys.keys)) {
 			if a.N > 0 {
 				m[x.keys.keys[i]] = a
 			}
 		}
-		if target[k.period] == nil {
-			target[k.period] = map[string]scopeAggs{}
+		if target[p.id] == nil {
+			target[p.id] = map[string]scopeAggs{}
 		}
-		target[k.period][k.code] = m
+		target[p.id][sc.code] = m
 	}
 	return out
 }
 
-// rollUpIndices sums each response's contributions into its periods of
-// the given kinds; keep (nil: keep all) selects the (period id, scope)
-// pairs kept, the scope being "service/<code>" or "opd/<code>".
-func (r *Recomputer) rollUpIndices(rows []ResponseSummary, starts []Start, kinds []survey.PeriodKind,
-	ikm []string, keep func(id, scope string) bool) indexRollup {
-	x := &indexRoller{r: r, kinds: kinds, keep: keep, keys: keyIDs{ids: map[string]int{}}, nr: map[string]int{},
-		buckets: map[bucketKey]*aggBucket{}, days: map[int]dayIDs{}, months: map[string]time.Time{}}
-	for _, row := range rows {
-		x.cs = x.cs[:0]
-		contribute(row, ikm, x)
-		code := row.Service
-		if row.Official {
-			code = row.OPD
-		}
-		x.add(row.SubmittedAt, row.Official, code)
+// addSummary adds one submitted response.
+func (x *indexRoller) addSummary(row *ResponseSummary, ikm []string) {
+	x.cs = x.cs[:0]
+	contribute(*row, ikm, x)
+	code := row.Service
+	if row.Official {
+		code = row.OPD
 	}
+	x.add(row.SubmittedAt, row.Official, code)
+}
+
+// addStarts adds the unsubmitted starts (completion rate).
+func (x *indexRoller) addStarts(starts []Start) {
 	for _, s := range starts {
 		x.cs = x.cs[:0]
 		x.emit(IndexCompletion, IndexAgg{N: 1})
 		x.add(s.At, false, s.Service)
 	}
-	x.compose()
-	return x.result()
 }

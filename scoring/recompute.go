@@ -1,9 +1,11 @@
 package scoring
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/kotasolok/egovpulse/survey"
@@ -58,36 +60,39 @@ func (r *Recomputer) Periods(kinds []survey.PeriodKind, from, to time.Time) []su
 }
 
 // Full recomputes every scope of every period of the given kinds that
-// overlaps [from, to), reading the answers once.
+// overlaps [from, to), reading the answers once. With Indices, the IKM
+// snapshots and the other indices' are then computed at once, in two
+// goroutines (see Incremental for what must be safe for concurrent use).
 func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, to time.Time) (RecomputeResult, error) {
 	periods := r.Periods(kinds, from, to)
 	if len(periods) == 0 {
 		return RecomputeResult{}, nil
 	}
 	w := r.weights()
-	rows, sums, err := r.readFull(ctx, periods, w)
-	if err != nil {
+	var starts []Start
+	var startsErr error
+	var wg sync.WaitGroup
+	if r.Indices != nil { // read while the summaries are
+		lo, hi := span(periods)
+		wg.Go(func() { starts, startsErr = r.Indices.UnsubmittedStarts(ctx, lo, hi, nil) })
+	}
+	rows, x, err := r.readFull(ctx, periods, kinds, w)
+	wg.Wait()
+	if err = cmp.Or(err, startsErr); err != nil {
 		return RecomputeResult{}, fmt.Errorf("recompute: %w", err)
 	}
-	buckets := r.rollUp(rows, kinds, w, nil)
-	res := RecomputeResult{Complete: periods}
-	if r.Indices != nil { // about 20 indices per scope beside the IKM
-		scopes := 1 + len(r.catalogOPDs())
-		for _, o := range r.catalogOPDs() {
-			scopes += len(o.Services)
-		}
-		res.Snapshots = make([]Snapshot, 0, len(periods)*scopes*21)
-	}
-	for _, p := range periods {
-		aggs := buckets[periodID(p)]
-		res.Snapshots = append(res.Snapshots, r.periodSnapshots(p, aggs, nil, w)...)
-	}
+	var more []Snapshot
 	if r.Indices != nil {
-		if res.Snapshots, err = r.fullIndices(ctx, res.Snapshots, periods, kinds, sums, w); err != nil {
-			return RecomputeResult{}, err
-		}
+		wg.Go(func() { more = r.fullIndices(nil, periods, x, starts) })
 	}
-	return res, nil
+	buckets := r.rollUp(rows, kinds, w, nil)
+	var ikm []Snapshot
+	for _, p := range periods {
+		ikm = append(ikm, r.periodSnapshots(p, buckets[periodID(p)], nil, w)...)
+	}
+	wg.Wait()
+	// The other indices' snapshots (most of them) first: one copy less.
+	return RecomputeResult{Snapshots: append(more, ikm...), Complete: periods}, nil
 }
 
 // Incremental recomputes, for each period of the given kinds containing a
@@ -96,108 +101,29 @@ func (r *Recomputer) Full(ctx context.Context, kinds []survey.PeriodKind, from, 
 // a touched service's quarter and year are the sums of its month
 // aggregates (months partition them exactly), so only the touched weeks
 // and months are read from the answers.
+//
+// With Indices, the IKM and the other indices are recomputed at once, in
+// two goroutines (they read and write nothing in common; most of their
+// time is spent waiting for the database). Source, Indices, Population
+// and Counts must then be safe for concurrent use.
 func (r *Recomputer) Incremental(ctx context.Context, kinds []survey.PeriodKind, touches []Touch) (RecomputeResult, error) {
-	res, err := r.incrementalIKM(ctx, kinds, touches)
-	if err != nil || r.Indices == nil {
-		return res, err
+	if r.Indices == nil {
+		return r.incrementalIKM(ctx, kinds, touches)
 	}
-	more, err := r.incrementalIndices(ctx, kinds, touches, r.weights())
+	var more []Snapshot
+	var moreErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { more, moreErr = r.incrementalIndices(ctx, kinds, touches, r.weights()) })
+	res, err := r.incrementalIKM(ctx, kinds, touches)
+	wg.Wait()
 	if err != nil {
 		return RecomputeResult{}, err
 	}
+	if moreErr != nil {
+		return RecomputeResult{}, moreErr
+	}
 	res.Snapshots = append(res.Snapshots, more...)
 	return res, nil
-}
-
-// incrementalIKM is Incremental for the IKM (residents' touches only).
-func (r *Recomputer) incrementalIKM(ctx context.Context, kinds []survey.PeriodKind, touches []Touch) (RecomputeResult, error) {
-	touched := map[string]map[string]bool{} // period id → services
-	var periods []survey.Period
-	var services []string
-	for _, t := range touches {
-		if t.Official || (t.Survey != "" && t.Survey != SurveySKM) {
-			continue
-		}
-		if !slices.Contains(services, t.Service) {
-			services = append(services, t.Service)
-		}
-		periods = r.touchPeriods(touched, periods, kinds, t.At, t.Service)
-	}
-	if len(periods) == 0 {
-		return RecomputeResult{}, nil
-	}
-	slices.SortStableFunc(periods, func(a, b survey.Period) int { return kindRank(a.Kind) - kindRank(b.Kind) })
-	composed := func(k survey.PeriodKind) bool {
-		return slices.Contains(kinds, survey.PeriodMonth) && (k == survey.PeriodQuarter || k == survey.PeriodYear)
-	}
-	var direct []survey.Period
-	var directKinds []survey.PeriodKind
-	for _, p := range periods {
-		if !composed(p.Kind) {
-			direct = append(direct, p)
-		}
-	}
-	for _, k := range kinds {
-		if !composed(k) {
-			directKinds = append(directKinds, k)
-		}
-	}
-	lo, hi := span(direct)
-	w := r.weights()
-	rows, err := r.Source.ResponseScores(ctx, lo, hi, elementKeys(w), services)
-	if err != nil {
-		return RecomputeResult{}, fmt.Errorf("recompute: %w", err)
-	}
-	buckets := r.rollUp(rows, directKinds, w, touched)
-	months := map[string]map[string]IKMAggregates{} // month id → service aggregates after this run
-	var res RecomputeResult
-	for _, p := range periods {
-		id := periodID(p)
-		aggs, err := r.Source.StoredAggregates(ctx, IndexIKM, p, nil)
-		if err != nil {
-			return RecomputeResult{}, fmt.Errorf("recompute %s: %w", p.Key(), err)
-		}
-		for svc := range touched[id] {
-			delete(aggs, svc)
-			a, ok := buckets[id][svc]
-			if composed(p.Kind) {
-				if a, err = r.fromMonths(ctx, p, svc, services, months); err != nil {
-					return RecomputeResult{}, err
-				}
-				ok = a.Respondents.N > 0
-			}
-			if ok {
-				aggs[svc] = a
-			}
-		}
-		if p.Kind == survey.PeriodMonth {
-			months[id] = aggs
-		}
-		res.Snapshots = append(res.Snapshots, r.periodSnapshots(p, aggs, touched[id], w)...)
-	}
-	return res, nil
-}
-
-// fromMonths sums a service's month aggregates over the months of p, read
-// from months (this run's) or from the stored month snapshots of the
-// run's services (cached in months).
-func (r *Recomputer) fromMonths(ctx context.Context, p survey.Period, svc string, services []string,
-	months map[string]map[string]IKMAggregates) (IKMAggregates, error) {
-	out := IKMAggregates{Elements: map[string]ElementAgg{}}
-	for m := survey.PeriodOf(survey.PeriodMonth, p.Start, r.loc()); m.Start.Before(p.End); m = m.Next() {
-		ma, ok := months[periodID(m)]
-		if !ok {
-			var err error
-			if ma, err = r.Source.StoredAggregates(ctx, IndexIKM, m, services); err != nil {
-				return out, fmt.Errorf("recompute %s: %w", m.Key(), err)
-			}
-			months[periodID(m)] = ma
-		}
-		if a, ok := ma[svc]; ok {
-			out = out.Add(a)
-		}
-	}
-	return out, nil
 }
 
 // touchPeriods marks scope touched in each period of kinds containing at
@@ -219,69 +145,6 @@ func (r *Recomputer) touchPeriods(touched map[string]map[string]bool, periods []
 // kindRank orders period kinds from the shortest.
 func kindRank(k survey.PeriodKind) int {
 	return slices.Index([]survey.PeriodKind{survey.PeriodWeek, survey.PeriodMonth, survey.PeriodQuarter, survey.PeriodYear}, k)
-}
-
-// rollUp sums the responses into (period, service) aggregates; with keep
-// non-nil only the listed (period id → service) pairs are kept.
-func (r *Recomputer) rollUp(rows []ResponseScore, kinds []survey.PeriodKind, w Weights,
-	keep map[string]map[string]bool) map[string]map[string]IKMAggregates {
-	type acc struct {
-		els  []ElementAgg
-		resp RespondentAgg
-	}
-	accs := map[string]map[string]*acc{}
-	day := map[string][]string{} // local day → period ids (periods never split a day)
-	for _, row := range rows {
-		local := row.SubmittedAt.In(r.loc())
-		dk := local.Format(time.DateOnly)
-		ids, ok := day[dk]
-		if !ok {
-			for _, k := range kinds {
-				ids = append(ids, periodID(survey.PeriodOf(k, local, r.loc())))
-			}
-			day[dk] = ids
-		}
-		sum, cnt := 0.0, 0
-		for _, e := range row.Elements {
-			sum += e.Sum
-			cnt += e.Count
-		}
-		if cnt == 0 {
-			continue
-		}
-		y := 25 * sum / float64(cnt)
-		for _, id := range ids {
-			if keep != nil && !keep[id][row.Service] {
-				continue
-			}
-			if accs[id] == nil {
-				accs[id] = map[string]*acc{}
-			}
-			a := accs[id][row.Service]
-			if a == nil {
-				a = &acc{els: make([]ElementAgg, len(w))}
-				accs[id][row.Service] = a
-			}
-			for i, e := range row.Elements {
-				a.els[i] = a.els[i].Add(e)
-			}
-			a.resp = a.resp.Add(RespondentAgg{N: 1, SumY: y, SumY2: y * y})
-		}
-	}
-	out := make(map[string]map[string]IKMAggregates, len(accs))
-	for id, m := range accs {
-		out[id] = make(map[string]IKMAggregates, len(m))
-		for svc, a := range m {
-			ia := IKMAggregates{Elements: make(map[string]ElementAgg, len(w)), Respondents: a.resp}
-			for i, x := range w {
-				if a.els[i].Count > 0 {
-					ia.Elements[x.Element] = a.els[i]
-				}
-			}
-			out[id][svc] = ia
-		}
-	}
-	return out
 }
 
 // periodSnapshots computes the snapshots of one period from the service

@@ -42,6 +42,19 @@ func (f *fakeSource) StoredAggregates(_ context.Context, _ string, p survey.Peri
 	return out, nil
 }
 
+func (f *fakeSource) StoredAggregatesIn(ctx context.Context, index string, kind survey.PeriodKind, from, to time.Time,
+	services []string) (map[int64]map[string]scoring.IKMAggregates, error) {
+	out := map[int64]map[string]scoring.IKMAggregates{}
+	for p := survey.PeriodOf(kind, from, from.Location()); p.Start.Before(to); p = p.Next() {
+		m, err := f.StoredAggregates(ctx, index, p, services)
+		if err != nil {
+			return nil, err
+		}
+		out[p.Start.UnixMilli()] = m
+	}
+	return out, nil
+}
+
 // store keeps a result's service aggregates, as storage would.
 func (f *fakeSource) store(res scoring.RecomputeResult) {
 	for _, s := range res.Snapshots {

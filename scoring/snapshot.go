@@ -46,6 +46,11 @@ type ResponseSource interface {
 	// snapshots of one period, by service code (empty when none), of the
 	// services listed (nil: all).
 	StoredAggregates(ctx context.Context, index string, p survey.Period, services []string) (map[string]IKMAggregates, error)
+	// StoredAggregatesIn is StoredAggregates for every period of one kind
+	// starting in [from, to), in one read: by period start (Unix
+	// milliseconds), then service code.
+	StoredAggregatesIn(ctx context.Context, index string, kind survey.PeriodKind, from, to time.Time,
+		services []string) (map[int64]map[string]IKMAggregates, error)
 }
 
 // Snapshot is one computed figure, ready to be stored. Valid false means

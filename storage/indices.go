@@ -1,10 +1,13 @@
 package storage
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kotasolok/egovpulse/scoring"
@@ -22,6 +25,33 @@ const summaryColumns = "SELECT response_id, service_code, submitted_at, layout, 
 // its answers. services selects resident responses, opds officials' (nil
 // both: every response; an empty list: none of that audience).
 func (s *Store) ResponseSummaries(ctx context.Context, from, to time.Time, elements, services, opds []string) ([]scoring.ResponseSummary, error) {
+	var out []scoring.ResponseSummary
+	var slab []scoring.ElementAgg // the rows' Elements, allocated 1024 rows at a time
+	err := s.EachResponseSummary(ctx, from, to, elements, services, opds, func(r *scoring.ResponseSummary) error {
+		row := *r
+		if len(slab) < len(elements) {
+			slab = make([]scoring.ElementAgg, 1024*len(elements))
+		}
+		row.Elements, slab = slab[:len(elements):len(elements)], slab[len(elements):]
+		copy(row.Elements, r.Elements)
+		row.Facts = slices.Clone(r.Facts)
+		out = append(out, row)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b scoring.ResponseSummary) int { return cmp.Compare(a.ResponseID, b.ResponseID) })
+	return out, nil
+}
+
+// EachResponseSummary calls fn with each response ResponseSummaries
+// returns, in no fixed order, as the rows arrive (a recompute sums them
+// without holding them). The summary fn gets is valid during the call
+// only: its Elements and Facts slices are reused (their strings are not).
+// An error from fn stops the reading and is returned.
+func (s *Store) EachResponseSummary(ctx context.Context, from, to time.Time, elements, services, opds []string,
+	fn func(*scoring.ResponseSummary) error) error {
 	var queries []string
 	var args [][]any
 	base := []any{utcMilli(from), utcMilli(to)}
@@ -39,69 +69,91 @@ func (s *Store) ResponseSummaries(ctx context.Context, from, to time.Time, eleme
 		}
 	}
 	slot, _ := s.summary.slots(elements) // nil: every row is read from its answers
-	var out []scoring.ResponseSummary
-	var redo []int
+	var redo []scoring.ResponseSummary   // copies of the rows to complete from their answers
 	for i, q := range queries {
-		rows, more, err := s.readSummaryRows(ctx, q, args[i], elements, slot)
+		err := s.scanSummaryRows(ctx, q, args[i], elements, slot, func(r *scoring.ResponseSummary, complete bool) error {
+			if complete {
+				return fn(r)
+			}
+			row := *r
+			row.Elements, row.Facts = slices.Clone(r.Elements), nil
+			redo = append(redo, row)
+			return nil
+		})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for _, j := range more {
-			redo = append(redo, len(out)+j)
+	}
+	if len(redo) == 0 {
+		return nil
+	}
+	pos := make([]int, len(redo))
+	for i := range pos {
+		pos[i] = i
+	}
+	if err := s.completeFromAnswers(ctx, redo, pos, elements); err != nil {
+		return err
+	}
+	for i := range redo {
+		if err := fn(&redo[i]); err != nil {
+			return err
 		}
-		out = append(out, rows...)
 	}
-	if err := s.completeFromAnswers(ctx, out, redo, elements); err != nil {
-		return nil, err
-	}
-	slices.SortFunc(out, func(a, b scoring.ResponseSummary) int { return int(a.ResponseID - b.ResponseID) })
-	return out, nil
+	return nil
 }
 
-// readSummaryRows runs one summary query; redo lists the positions of the
-// rows to complete from the answers.
-func (s *Store) readSummaryRows(ctx context.Context, q string, args []any, elements []string, slot []int) (out []scoring.ResponseSummary, redo []int, err error) {
+// scanSummaryRows runs one summary query and calls fn with each row, one
+// summary reused; complete is false for a row to complete from its
+// answers.
+func (s *Store) scanSummaryRows(ctx context.Context, q string, args []any, elements []string, slot []int,
+	fn func(r *scoring.ResponseSummary, complete bool) error) error {
 	rows, err := s.db.WithContext(ctx).Raw(q, args...).Rows()
 	if err != nil {
-		return nil, nil, s.scrub(fmt.Errorf("response summaries: %w", err))
+		return s.scrub(fmt.Errorf("response summaries: %w", err))
 	}
 	defer rows.Close()
 	var r responseSummary
 	var at any
+	var service, surveyID, audience, opd sql.RawBytes // few distinct values: interned
+	codes := map[string]string{}
+	intern := func(b []byte) string {
+		if c, ok := codes[string(b)]; ok {
+			return c
+		}
+		c := string(b)
+		codes[c] = c
+		return c
+	}
 	all := make([]scoring.ElementAgg, len(s.summary.elements))
-	var slab []scoring.ElementAgg // the rows' Elements, allocated 1024 rows at a time
-	out = make([]scoring.ResponseSummary, 0, 1024)
+	row := scoring.ResponseSummary{ResponseScore: scoring.ResponseScore{Elements: make([]scoring.ElementAgg, len(elements))}}
 	for rows.Next() {
-		if err := rows.Scan(&r.ResponseID, &r.ServiceCode, &at, &r.Layout, &r.Packed, &r.ScoreSum, &r.ScoreCount,
-			&r.SurveyID, &r.Audience, &r.OPDCode, &r.Facts); err != nil {
-			return nil, nil, fmt.Errorf("response summaries: %w", err)
+		if err := rows.Scan(&r.ResponseID, &service, &at, &r.Layout, &r.Packed, &r.ScoreSum, &r.ScoreCount,
+			&surveyID, &audience, &opd, &r.Facts); err != nil {
+			return fmt.Errorf("response summaries: %w", err)
 		}
-		row := scoring.ResponseSummary{Survey: r.SurveyID, Official: r.Audience == string(survey.AudienceOfficial), OPD: r.OPDCode,
-			ResponseScore: scoring.ResponseScore{ResponseID: r.ResponseID, Service: r.ServiceCode}}
-		if len(slab) < len(elements) {
-			slab = make([]scoring.ElementAgg, 1024*len(elements))
-		}
-		row.Elements, slab = slab[:len(elements):len(elements)], slab[len(elements):]
+		row.Survey, row.Official, row.OPD = intern(surveyID), string(audience) == string(survey.AudienceOfficial), intern(opd)
+		row.ResponseID, row.Service = r.ResponseID, intern(service)
 		if row.SubmittedAt, err = asTime(at); err != nil {
-			return nil, nil, fmt.Errorf("response summaries: response %d: %w", r.ResponseID, err)
+			return fmt.Errorf("response summaries: response %d: %w", r.ResponseID, err)
 		}
 		clear(all)
+		clear(row.Elements)
 		decoded := slot != nil && r.Layout == s.summary.id && unpack(r.Packed, r.ScoreSum, float64(r.ScoreCount), all)
 		for i, p := range slot {
 			row.Elements[i] = all[p]
 		}
+		row.Facts = row.Facts[:0]
 		if r.Facts != nil {
-			row.Facts = scoring.ParseFacts(*r.Facts)
+			row.Facts = scoring.AppendFacts(row.Facts, *r.Facts)
 		}
-		if !decoded || r.Facts == nil {
-			redo = append(redo, len(out))
+		if err := fn(&row, decoded && r.Facts != nil); err != nil {
+			return err
 		}
-		out = append(out, row)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, s.scrub(fmt.Errorf("response summaries: %w", err))
+		return s.scrub(fmt.Errorf("response summaries: %w", err))
 	}
-	return out, redo, nil
+	return nil
 }
 
 // completeFromAnswers recomputes the scores and facts of the rows at the
@@ -183,22 +235,40 @@ func (s *Store) StoredIndexAggs(ctx context.Context, p survey.Period, services [
 	}
 	out := map[string]map[string]scoring.IndexAgg{}
 	for _, r := range rows {
-		var d struct {
-			Agg *scoring.IndexAgg `json:"agg"`
-		}
-		if err := json.Unmarshal([]byte(r.Details), &d); err != nil {
+		agg, err := s.aggs.get(r.Details)
+		if err != nil {
 			return nil, fmt.Errorf("snapshot %s %s/%s %s: details: %w", r.IndexName, r.ScopeKind, r.ScopeCode, p.Key(), err)
 		}
-		if d.Agg == nil {
+		if agg == nil {
 			continue // no figure any more
 		}
 		scope := r.ScopeKind + "/" + r.ScopeCode
 		if out[scope] == nil {
 			out[scope] = map[string]scoring.IndexAgg{}
 		}
-		out[scope][r.IndexName] = *d.Agg
+		out[scope][r.IndexName] = *agg
 	}
 	return out, nil
+}
+
+// aggKey opens the aggregate in a snapshot's details. The details are
+// scoring.SnapshotDetails as encoding/json writes them: the aggregate is
+// the only member named "agg" outside the aggregate itself (a quote inside
+// a JSON string is escaped, so the first match is the member).
+const aggKey = `"agg":`
+
+// aggOf decodes only the aggregate of a snapshot's details (nil when it
+// has none), not the rest of them.
+func aggOf(details string) (*scoring.IndexAgg, error) {
+	i := strings.Index(details, aggKey)
+	if i < 0 {
+		return nil, nil
+	}
+	var a *scoring.IndexAgg
+	if err := json.NewDecoder(strings.NewReader(details[i+len(aggKey):])).Decode(&a); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // SubmittedSince lists the distinct (service or officials' OPD, survey,

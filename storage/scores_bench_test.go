@@ -76,6 +76,14 @@ func BenchmarkScoreRecompute(b *testing.B) {
 			}
 		}
 	})
+	b.Run("summaries_query", func(b *testing.B) { // the SQL part of full_recompute
+		for b.Loop() {
+			rows, err := st.ResponseSummaries(ctx, from, now, elements, nil, nil)
+			if err != nil || len(rows) < benchAnswers/25 {
+				b.Fatalf("ResponseSummaries: %d rows, %v", len(rows), err)
+			}
+		}
+	})
 	ikmOnly := &scoring.Recomputer{Source: st, Catalog: cat, Location: loc}
 	b.Run("full_recompute_ikm", func(b *testing.B) {
 		for b.Loop() {

@@ -140,6 +140,36 @@ func (s *Store) StoredAggregates(ctx context.Context, index string, p survey.Per
 	return out, nil
 }
 
+// StoredAggregatesIn returns the aggregates kept in the service snapshots
+// with a figure of every period of one kind starting in [from, to), by
+// period start (Unix milliseconds), then service code, of the services
+// listed (nil: all), in one query.
+func (s *Store) StoredAggregatesIn(ctx context.Context, index string, kind survey.PeriodKind, from, to time.Time,
+	services []string) (map[int64]map[string]scoring.IKMAggregates, error) {
+	var rows []ScoreSnapshot
+	q := s.db.WithContext(ctx).Where("index_name = ? AND scope_kind = ? AND period_kind = ? AND period_start >= ? AND period_start < ? AND value IS NOT NULL",
+		index, scoring.ScopeService, kind, utcMilli(from), utcMilli(to))
+	if services != nil {
+		q = q.Where("scope_code IN ?", services)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, s.scrub(fmt.Errorf("stored aggregates %s %s to %s: %w", kind, from.Format(time.DateOnly), to.Format(time.DateOnly), err))
+	}
+	out := map[int64]map[string]scoring.IKMAggregates{}
+	for _, r := range rows {
+		snap, err := r.Snapshot(from.Location())
+		if err != nil {
+			return nil, err
+		}
+		start := r.PeriodStart.UnixMilli()
+		if out[start] == nil {
+			out[start] = map[string]scoring.IKMAggregates{}
+		}
+		out[start][r.ScopeCode] = snap.Details.Aggregates()
+	}
+	return out, nil
+}
+
 // Snapshots returns the stored snapshots of one index and period, city
 // first, then OPDs and services by code.
 func (s *Store) Snapshots(ctx context.Context, index string, p survey.Period) ([]ScoreSnapshot, error) {
@@ -253,7 +283,7 @@ func (tx *Tx) WriteSnapshots(res scoring.RecomputeResult, at time.Time) (int, er
 		}
 		k := keyOf(row)
 		seen[k] = true
-		if old, ok := stored[k]; ok && (old.ComputedAt.After(at) || sameRow(old, snap)) {
+		if old, ok := stored[k]; ok && (old.ComputedAt.After(at) || sameColumns(old, row) || sameRow(old, snap)) {
 			continue
 		}
 		changed = append(changed, row)
@@ -283,8 +313,24 @@ func (tx *Tx) WriteSnapshots(res scoring.RecomputeResult, at time.Time) (int, er
 	return len(changed), nil
 }
 
-// sameRow reports whether a stored row carries the figures of snap.
+// sameColumns reports whether a stored row has exactly the columns of a
+// new one (its details byte for byte): the same figures, told without
+// reading the details.
+func sameColumns(old, row ScoreSnapshot) bool {
+	eq := func(a, b *float64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+	return old.Details == row.Details && old.N == row.N && old.NRequired == row.NRequired && old.Status == row.Status &&
+		old.Category == row.Category && old.Uncertain == row.Uncertain && old.PeriodKey == row.PeriodKey &&
+		eq(old.Value, row.Value) && eq(old.CILow, row.CILow) && eq(old.CIHigh, row.CIHigh)
+}
+
+// sameRow reports whether a stored row carries the figures of snap. A row
+// whose n, status or presence of a figure differ is told apart without
+// reading its details (most rows an incremental run recomputes got a new
+// respondent).
 func sameRow(old ScoreSnapshot, snap scoring.Snapshot) bool {
+	if old.N != snap.N || old.Status != string(snap.Status) || (old.Value != nil) != snap.Valid {
+		return false
+	}
 	o, err := old.Snapshot(snap.Period.Start.Location())
 	return err == nil && scoring.SameFigure(o, snap, sameTolerance)
 }
@@ -304,7 +350,7 @@ func (tx *Tx) storedFor(res scoring.RecomputeResult) (map[snapKey]ScoreSnapshot,
 			starts[p.Kind] = append(starts[p.Kind], utcMilli(p.Start))
 		}
 	}
-	var codes []string // an incremental run: only the scopes it recomputed
+	var codes, scopes []string // an incremental run: only the scopes it recomputed
 	for _, p := range res.Complete {
 		addPeriod(p)
 	}
@@ -312,6 +358,9 @@ func (tx *Tx) storedFor(res scoring.RecomputeResult) (map[snapKey]ScoreSnapshot,
 		addPeriod(s.Period)
 		if len(res.Complete) == 0 && !slices.Contains(codes, s.ScopeCode) {
 			codes = append(codes, s.ScopeCode)
+		}
+		if len(res.Complete) == 0 && !slices.Contains(scopes, string(s.Scope)) {
+			scopes = append(scopes, string(s.Scope))
 		}
 	}
 	if len(kinds) == 0 {
@@ -324,8 +373,8 @@ func (tx *Tx) storedFor(res scoring.RecomputeResult) (map[snapKey]ScoreSnapshot,
 		args = append(args, k, starts[k])
 	}
 	q := tx.db.Where(strings.Join(cond, " OR "), args...)
-	if codes != nil {
-		q = q.Where("scope_code IN ?", codes)
+	if codes != nil { // the scope kinds too: a range of the period index
+		q = q.Where("scope_kind IN ? AND scope_code IN ?", scopes, codes)
 	}
 	var rows []ScoreSnapshot
 	if err := q.Find(&rows).Error; err != nil {

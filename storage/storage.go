@@ -91,6 +91,8 @@ type Store struct {
 	// batch: MySQL with multiStatements, for fewer round trips per answer
 	// (pipeline.go).
 	batch bool
+	// aggs: aggregates decoded from stored snapshots (StoredIndexAggs).
+	aggs aggCache
 }
 
 // Open connects to the database. driver is DriverMySQL, with dsn in
