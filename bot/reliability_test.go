@@ -323,17 +323,20 @@ func TestLostSessionResumes(t *testing.T) {
 	}
 }
 
-// lossySessions is a session store whose next session save, once armed, is
+// lossySessions is a session store whose session save for one update is
 // lost: as when the process dies after the database commit but before it
 // saves the session (the chat's lock is released, as its expiry would).
 type lossySessions struct {
 	session.Store
-	drop    atomic.Bool
+	// dropFor is the update whose session save is lost (0: none): naming
+	// the update, not "the next save", keeps a save of the turn before,
+	// still under way when the test arms it, from being the one lost.
+	dropFor atomic.Int64
 	dropped atomic.Int32
 }
 
 func (l *lossySessions) EndTurn(ctx context.Context, t session.Turn, save *session.Session, ttl time.Duration) (session.Session, error) {
-	if save != nil && l.drop.CompareAndSwap(true, false) {
+	if save != nil && t.UpdateID != 0 && l.dropFor.CompareAndSwap(t.UpdateID, 0) {
 		l.dropped.Add(1)
 		save = nil
 	}
@@ -351,8 +354,11 @@ func TestCrashBetweenCommitAndSessionSave(t *testing.T) {
 		r.webhook()
 		u := r.emu.User(7007)
 		w, _, _ := firstQuestion(t, e, u, "ktp")
-		lossy.drop.Store(true)
+		lossy.dropFor.Store(int64(r.emu.LastUpdateID() + 1))
 		id := u.Send("7") // usia, committed; the session still waits for usia
+		if int64(id) != lossy.dropFor.Load() && lossy.dropped.Load() == 0 {
+			t.Fatalf("the answer is update %d, not %d as armed", id, lossy.dropFor.Load())
+		}
 		w.next()
 		if err := r.emu.Redeliver(id); err != nil {
 			t.Fatal(err)
