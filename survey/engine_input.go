@@ -159,8 +159,27 @@ func (k *step) back() {
 		return
 	}
 	prev := k.st.History[len(k.st.History)-1]
+	if k.st.Kept && slices.Contains(k.s.Remember, prev) {
+		k.reoffer()
+		return
+	}
 	k.st.History = k.st.History[:len(k.st.History)-1]
 	k.ask(prev, false)
+}
+
+// reoffer goes back from the question after a profile confirmed with one
+// tap to the "still the same?" prompt it came from (not into the profile's
+// last question), the profile as it is offered again.
+func (k *step) reoffer() {
+	known := map[string]Answer{}
+	for _, name := range k.s.Remember {
+		if a, ok := k.st.Answers[name]; ok {
+			known[name] = a
+		}
+	}
+	k.st.History = slices.DeleteFunc(k.st.History, func(h string) bool { return slices.Contains(k.s.Remember, h) })
+	k.st.Known, k.st.Kept = known, false
+	k.ask(k.s.Remember[0], false)
 }
 
 // ask re-asks an answered question, ticking its earlier choices.

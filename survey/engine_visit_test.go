@@ -55,6 +55,16 @@ func TestRememberedProfileOneTap(t *testing.T) {
 			t.Errorf("%s = %q, want %q", name, kept.State.Answers[name].Value, a.Value)
 		}
 	}
+	// Back from the date goes back to "still the same?", not into the
+	// profile's last question; confirmed again, the visit goes on.
+	back := mustStep(t, s, kept.State, cmdIn(CmdBack))
+	if q := lastPrompt(t, back); q.Question != "usia" || q.Text != p.Text || len(back.State.History) != 0 {
+		t.Fatalf("back after Masih sama: %+v, history %v", q, back.State.History)
+	}
+	again := mustStep(t, s, back.State, tokenIn(lastPrompt(t, back).Options[0].Token))
+	if again.State.Current != "tanggal_layanan" || !slices.Equal(again.State.History, s.Remember) {
+		t.Fatalf("kept again: current %s, history %v", again.State.Current, again.State.History)
+	}
 	// "Ubah" asks the profile afresh, question by question.
 	changed := mustStep(t, s, res.State, tokenIn(p.Options[1].Token))
 	if q := lastPrompt(t, changed); q.Text != "Berapa usia Anda?" || changed.State.Known != nil || len(changed.Changes) != 0 {
