@@ -195,6 +195,10 @@ func surveyCmd(c survey.Command) func(t *turn, arg string) error {
 		case stageResume:
 			// An interrupted survey: first whether to continue it.
 			return t.askResume()
+		case stageLaporPeriod, stageLaporTotal, stageLaporConfirm, stageLaporOnline:
+			if c == survey.CmdBack {
+				return t.laporBack()
+			}
 		}
 		t.say(txtNothingToDo.in(t.lang()))
 		return nil

@@ -273,6 +273,32 @@ func (t *turn) saveCounts(online int) error {
 	return nil
 }
 
+// laporBack answers /kembali in /lapor: from the online count to the
+// same service's total, from a total to the previous service's (typed
+// again, it replaces the stored one), from the first total to the period.
+func (t *turn) laporBack() error {
+	lp := t.st.Official
+	if lp == nil {
+		t.st.Stage = stageIdle
+		t.say(txtNothingToDo.in(t.lang()))
+		return nil
+	}
+	switch t.st.Stage {
+	case stageLaporOnline, stageLaporConfirm:
+		lp.Total, lp.Pending = 0, 0
+		return t.askTotal()
+	case stageLaporTotal:
+		if lp.Index == 0 {
+			return t.askLaporPeriod()
+		}
+		lp.Index, lp.Total = lp.Index-1, 0
+		lp.Saved = max(lp.Saved-1, 0)
+		return t.askTotal()
+	}
+	t.lead = txtLaporFirst.in(t.lang())
+	return t.askLaporPeriod()
+}
+
 // cancelLapor stops the report; the services already stored stay.
 func (t *turn) cancelLapor() error {
 	saved := 0

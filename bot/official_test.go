@@ -240,6 +240,13 @@ func TestLaporRefusesBadNumbersAndStoresGoodOnes(t *testing.T) {
 		chat(t, budi, "120", "Dari 120 orang itu, berapa yang dilayani lewat kanal online?")
 		chat(t, budi, "130", "Jumlah online (130) tidak boleh lebih besar dari jumlah seluruhnya (120).\n\n(1/6)")
 		chat(t, budi, "30", "✓ Perekaman dan pencetakan KTP-el: 120 orang, 30 online.\n\n(2/6) Kartu Keluarga — November 2026")
+		// /kembali: from a total to the previous service's, from an online
+		// count to its total; typed again, the service is stored once.
+		chat(t, budi, "/kembali", "(1/6) Perekaman dan pencetakan KTP-el — November 2026\nBerapa orang yang dilayani?")
+		chat(t, budi, "120", "Dari 120 orang itu")
+		chat(t, budi, "/kembali", "(1/6) Perekaman dan pencetakan KTP-el — November 2026\nBerapa orang yang dilayani?")
+		chat(t, budi, "120", "Dari 120 orang itu")
+		chat(t, budi, "30", "✓ Perekaman dan pencetakan KTP-el: 120 orang, 30 online.\n\n(2/6) Kartu Keluarga — November 2026")
 		// Under a tenth of October's: confirm, then accept it.
 		confirm = chat(t, budi, "4", "4 kurang dari sepersepuluh jumlah periode sebelumnya (Oktober 2026: 50). Apakah 4 benar?")
 		press(t, budi, confirm, "✅ Ya, 4 benar", "Dari 4 orang itu")

@@ -41,6 +41,7 @@ var (
 		"%d is less than a tenth of the previous period's count (%s: %d). Is %d right?"}
 	txtLaporYes       = msg{"✅ Ya, %d benar", "✅ Yes, %d is right"}
 	txtLaporChange    = msg{"✏️ Ubah angka", "✏️ Change the number"}
+	txtLaporFirst     = msg{"Ini langkah pertama laporan. Ketik /batal untuk berhenti.", "This is the report's first step. Type /cancel to stop."}
 	txtLaporRetype    = msg{"Baik, ketik jumlah yang benar.", "All right, type the right number."}
 	txtLaporSaved     = msg{"✓ %s: %d orang, %d online.", "✓ %s: %d people, %d online."}
 	txtLaporDone      = msg{"🙏 Terima kasih! Jumlah %d layanan %s untuk %s tersimpan. Angka ini menjadi N untuk IKM dan pemanfaatan layanan digital pada perhitungan berikutnya.", "🙏 Thank you! The counts of %d services of %s for %s are stored. They become the N of the IKM and of the digital take-up at the next computation."}
