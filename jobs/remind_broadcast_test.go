@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -242,5 +243,64 @@ func checkPace(t *testing.T, emu *botapitest.Server, injected int) {
 		if n := botapitest.MostInWindow(times, time.Second); n > 1 {
 			t.Errorf("chat %d got %d messages within one second", chat, n)
 		}
+	}
+}
+
+// TestRemindersOnceWithThreeSchedulersRacing: three replicas' real
+// schedulers look for due reminders every second (as AddReminders does
+// every minute), two sharing a lock and one without; each official's
+// reminder for the round is written once.
+func TestRemindersOnceWithThreeSchedulersRacing(t *testing.T) {
+	for _, bk := range []struct {
+		name    string
+		backend func(testing.TB) storagetest.Backend
+	}{{"sqlite", storagetest.SQLiteBackend}, {"mysql", storagetest.MySQLBackend}} {
+		t.Run(bk.name, func(t *testing.T) {
+			b := bk.backend(t)
+			clk := testkit.NewClock(at(1, 20, 0))
+			st := clockedStore(t, b, clk)
+			roster := make([]member, 40)
+			for i := range roster {
+				roster[i] = member{fmt.Sprintf("ASN %02d", i), "dukcapil", "staff", int64(610000 + i), ""}
+			}
+			enrol(t, st, roster)
+			cfg := mustConfig(t, broadcastYAML)
+			lock := session.NewMemory(clk.Now)
+			var fired atomic.Int32
+			scheds := make([]*jobs.Scheduler, 3)
+			for i := range scheds {
+				rs := st
+				if i > 0 {
+					rs = b.Open(t, storage.Options{Now: clk.Now})
+				}
+				var locker jobs.Locker = lock
+				if i == 2 {
+					locker = nil
+				}
+				rem := reminders(rs, clk, cfg, locker)
+				s, err := jobs.NewScheduler(nil, jobs.Schedule{}, wib, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := s.Add(jobs.JobRemind, "* * * * * *", func(ctx context.Context) error {
+					fired.Add(1)
+					_, err := rem.Tick(ctx)
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				scheds[i] = s
+			}
+			raceSchedulers(t, scheds, &fired)
+			rows := rowsTo(t, st, jobs.KindReminder)
+			if fired.Load() < 6 || len(rows) != len(roster) {
+				t.Fatalf("%d firings, reminders to %d officials; want at least 6 firings and all %d", fired.Load(), len(rows), len(roster))
+			}
+			for user, rs := range rows {
+				if len(rs) != 1 {
+					t.Errorf("official %d has %d reminder rows; want 1", user, len(rs))
+				}
+			}
+		})
 	}
 }
