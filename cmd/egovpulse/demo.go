@@ -112,6 +112,10 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	if !cfg.Database.Embedded() {
+		return fmt.Errorf("demo writes simulated people into its database, so it runs only on an embedded SQLite file, not %s: "+
+			"unset DATABASE_URL (or set it to sqlite://demo.db)", cfg.Database)
+	}
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}

@@ -62,3 +62,10 @@ func TestDemoRunsTwiceAlike(t *testing.T) {
 		}
 	}
 }
+
+func TestDemoRefusesAProductionDatabase(t *testing.T) {
+	code, _, stderr := runCmd(t, map[string]string{"DATABASE_URL": "mysql://egov:rahasia@db.solokkota.go.id:3306/egovpulse"}, nil, "demo")
+	if code == 0 || !strings.Contains(stderr, "runs only on an embedded SQLite file") || strings.Contains(stderr, "rahasia") {
+		t.Errorf("demo on MySQL: exit %d, %q; want a refusal that hides the password", code, stderr)
+	}
+}

@@ -34,7 +34,7 @@ type environment struct {
 
 func commands() []command {
 	return []command{
-		{"demo", "the one-command tour: simulate weeks of residents over an emulated Telegram, recompute, print the summary: demo [--seed N] [--weeks N] [--residents N] [--out DIR]", runDemo},
+		{"demo", "the one-command tour: simulate weeks of residents and officials over an emulated Telegram, recompute, print the summary as an admin receives it: demo [--seed N] [--weeks N] [--residents N] [--out DIR]", runDemo},
 		{"chat", "try it: be a Telegram user in the terminal (emulated Telegram, embedded database): chat [--as resident|official|admin] [--service CODE] [--log FILE]", runChat},
 		{"serve", "run the Telegram bot (polling or webhook) and its HTTP server", runServe},
 		{"score", "recompute the scores and print the quarter's IKM: score [--period P] [--from DATE] [--all] [--json]", runScore},
