@@ -252,8 +252,11 @@ type terminal struct {
 }
 
 // interactive reports whether r is a terminal the user types into.
-func interactive(r io.Reader) bool {
-	f, ok := r.(*os.File)
+func interactive(r io.Reader) bool { return isTerminal(r) }
+
+// isTerminal reports whether a stream (stdin, stderr) is a terminal.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	if !ok {
 		return false
 	}

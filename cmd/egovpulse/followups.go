@@ -23,17 +23,9 @@ const followUpsUsage = "usage: followups list [--opd CODE] [--open] | followups 
 
 // runFollowUps dispatches `egovpulse followups <sub>`.
 func runFollowUps(ctx context.Context, env *environment, args []string) error {
-	if len(args) == 0 {
-		return usageError("followups: " + followUpsUsage)
-	}
-	subs := map[string]func(context.Context, *environment, []string) error{
+	return runSubcommand(ctx, env, args, "followups", followUpsUsage, map[string]subcommand{
 		"list": runFollowUpsList, "set": runFollowUpsSet, "open": runFollowUpsOpen,
-	}
-	fn, ok := subs[args[0]]
-	if !ok {
-		return usageError(fmt.Sprintf("followups: unknown subcommand %q; %s", args[0], followUpsUsage))
-	}
-	return fn(ctx, env, args[1:])
+	})
 }
 
 // runFollowUpsOpen opens the items of the quarter that ended, now: the

@@ -19,16 +19,24 @@ const officialsUsage = "usage: officials import FILE.csv [--skip-invalid] | offi
 
 // runOfficials dispatches `egovpulse officials <sub>`.
 func runOfficials(ctx context.Context, env *environment, args []string) error {
-	if len(args) == 0 {
-		return usageError("officials: " + officialsUsage)
-	}
-	subs := map[string]func(context.Context, *environment, []string) error{
+	return runSubcommand(ctx, env, args, "officials", officialsUsage, map[string]subcommand{
 		"import": runOfficialsImport, "list": runOfficialsList,
 		"invite": runOfficialsInvite, "revoke": runOfficialsRevoke,
+	})
+}
+
+// subcommand is one `egovpulse <command> <sub>`.
+type subcommand func(context.Context, *environment, []string) error
+
+// runSubcommand runs the subcommand args[0] of command name, or answers
+// with its usage.
+func runSubcommand(ctx context.Context, env *environment, args []string, name, usage string, subs map[string]subcommand) error {
+	if len(args) == 0 {
+		return usageError(name + ": " + usage)
 	}
 	fn, ok := subs[args[0]]
 	if !ok {
-		return usageError(fmt.Sprintf("officials: unknown subcommand %q; %s", args[0], officialsUsage))
+		return usageError(fmt.Sprintf("%s: unknown subcommand %q; %s", name, args[0], usage))
 	}
 	return fn(ctx, env, args[1:])
 }
