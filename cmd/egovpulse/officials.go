@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -87,6 +88,14 @@ func runOfficialsImport(ctx context.Context, env *environment, args []string) er
 			if partial {
 				msg += " (officials missing from the file stay active until a clean import)"
 			}
+			lacking, err := opdsWithoutOperator(ctx, st)
+			if err != nil {
+				return "", err
+			}
+			if len(lacking) > 0 {
+				msg += fmt.Sprintf("\nnote: no active operator on the roster for %s: nobody there can report service counts "+
+					"with /lapor or is reminded of them (give someone the role operator)", strings.Join(lacking, ", "))
+			}
 			return msg, nil
 		},
 	})
@@ -138,4 +147,34 @@ func printOfficials(w io.Writer, rows []storage.OfficialDue) error {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.OPDCode, r.Name, nip, r.Level, r.Role, r.Status)
 	}
 	return tw.Flush()
+}
+
+// opdsWithoutOperator lists the OPDs with active officials but no active
+// operator.
+func opdsWithoutOperator(ctx context.Context, st *storage.Store) ([]string, error) {
+	rows, err := st.Officials(ctx, "", time.Now())
+	if err != nil {
+		return nil, err
+	}
+	has := map[string]bool{}
+	var opds []string
+	for _, r := range rows {
+		if !r.Active {
+			continue
+		}
+		if _, seen := has[r.OPDCode]; !seen {
+			has[r.OPDCode] = false
+			opds = append(opds, r.OPDCode)
+		}
+		if r.Role == "operator" {
+			has[r.OPDCode] = true
+		}
+	}
+	var out []string
+	for _, o := range opds {
+		if !has[o] {
+			out = append(out, o)
+		}
+	}
+	return out, nil
 }
