@@ -8,11 +8,7 @@ import (
 	"testing"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
-	"github.com/kotasolok/egovpulse/bot/botapitest"
-	"github.com/kotasolok/egovpulse/bot/outbox"
-	"github.com/kotasolok/egovpulse/bot/sender"
+	"github.com/kotasolok/egovpulse/bot/outbox/outboxtest"
 	"github.com/kotasolok/egovpulse/jobs"
 	"github.com/kotasolok/egovpulse/storage/storagetest"
 )
@@ -34,10 +30,7 @@ func BenchmarkRemindersAtTelegramLimits(b *testing.B) {
 	for b.Loop() {
 		ctx := context.Background()
 		st := storagetest.SQLite(b)
-		emu := botapitest.New(botapitest.Options{FloodControl: botapitest.FloodControl{PerChat: 1, Global: 30}})
-		if _, err := emu.Listen(""); err != nil {
-			b.Fatal(err)
-		}
+		emu := outboxtest.LimitedEmulator(b)
 		roster := make([]member, n)
 		for i := range roster {
 			opd := "dukcapil"
@@ -57,23 +50,9 @@ func BenchmarkRemindersAtTelegramLimits(b *testing.B) {
 			b.Fatalf("reminder job: %+v, %v", res, err)
 		}
 		b.Logf("reminder job enqueued %d reminders in %v", n, time.Since(began).Round(time.Millisecond))
-		api, err := tgbotapi.NewBotAPIWithClient(emu.Token(), emu.Endpoint(), sender.HTTPClient(30*time.Second))
-		if err != nil {
-			b.Fatal(err)
-		}
-		snd := sender.New(api, sender.Options{})
-		if err := outbox.New(st, snd, outbox.Options{}).Drain(ctx); err != nil {
-			b.Fatal(err)
-		}
-		_ = snd.Close(ctx)
-		_, all, limited := emu.SendTimes()
-		emu.Close()
-		if len(all) != n {
-			b.Fatalf("%d messages accepted, want %d", len(all), n)
-		}
-		rate := float64(n-1) / all[n-1].Sub(all[0]).Seconds()
+		rate, limited, took := outboxtest.DrainAtLimits(b, st, emu, n)
 		b.ReportMetric(rate, "msgs/s")
 		b.ReportMetric(float64(limited), "429s")
-		b.Logf("%d reminders in %v: %.2f msg/s, %d answers 429", n, all[n-1].Sub(all[0]).Round(time.Millisecond), rate, limited)
+		b.Logf("%d reminders in %v: %.2f msg/s, %d answers 429", n, took.Round(time.Millisecond), rate, limited)
 	}
 }
