@@ -271,7 +271,7 @@ func (t *turn) followUpText(s string) error {
 	case fuAction:
 		c.Action = &s
 	case fuDue:
-		d, ok := parseDueDate(s)
+		d, ok := survey.ParseDate(s)
 		if !ok {
 			t.say(txtFuBadDate.f(lang, s))
 			return nil
@@ -316,16 +316,6 @@ func (t *turn) lookUpRoles() Role {
 		t.roles = t.b.rolesOf(t.ctx, t.userID())
 	}
 	return t.roles
-}
-
-// parseDueDate reads 31-12-2026, 31/12/2026 or 2026-12-31.
-func parseDueDate(s string) (time.Time, bool) {
-	for _, layout := range []string{"2-1-2006", "2/1/2006", "2006-01-02"} {
-		if d, err := time.Parse(layout, s); err == nil {
-			return d, true
-		}
-	}
-	return time.Time{}, false
 }
 
 func orDash(s string) string {

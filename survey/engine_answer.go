@@ -57,10 +57,8 @@ func parseAnswer(q *Question, s, lang string) (a Answer, why string) {
 	case TypeInteger, TypeDecimal:
 		return parseNumberAnswer(q, s, lang)
 	case TypeDate:
-		for _, layout := range []string{"2006-1-2", "2-1-2006", "2/1/2006"} {
-			if t, err := time.Parse(layout, s); err == nil {
-				return Answer{Value: t.Format("2006-01-02")}, ""
-			}
+		if t, ok := ParseDate(s); ok {
+			return Answer{Value: t.Format(dateLayout)}, ""
 		}
 		return Answer{}, msg(lang, msgDate)
 	}
@@ -171,4 +169,15 @@ func choiceLabel(c Choice, lang string) string {
 		return l
 	}
 	return c.Value
+}
+
+// ParseDate reads a date as people in Indonesia type it: 27-11-2026,
+// 27/11/2026 or 2026-11-27 (leading zeros optional).
+func ParseDate(s string) (time.Time, bool) {
+	for _, layout := range []string{"2006-1-2", "2-1-2006", "2/1/2006"} {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }

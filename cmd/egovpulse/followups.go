@@ -125,9 +125,9 @@ func runFollowUpsSet(ctx context.Context, env *environment, args []string) error
 		return usageError(fmt.Sprintf("followups set: %q is not a follow-up ID (a whole number, see followups list)", arg))
 	}
 	if due != "" {
-		d, err := parseDate(due)
-		if err != nil {
-			return usageError("--due: " + err.Error())
+		d, ok := survey.ParseDate(due)
+		if !ok {
+			return usageError(fmt.Sprintf("--due: %q is not a date (write 27-11-2026)", due))
 		}
 		c.DueDate = &d
 	}
@@ -157,14 +157,4 @@ func dueText(d *time.Time) string {
 		return "-"
 	}
 	return d.Format("02-01-2006")
-}
-
-// parseDate reads 27-11-2026, 27/11/2026 or 2026-11-27.
-func parseDate(s string) (time.Time, error) {
-	for _, layout := range []string{"2-1-2006", "2/1/2006", "2006-01-02"} {
-		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is not a date (write 27-11-2026)", s)
 }
