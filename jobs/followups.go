@@ -2,7 +2,8 @@ package jobs
 
 import (
 	"context"
-	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/kotasolok/egovpulse/scoring"
@@ -21,7 +22,8 @@ const DefaultFollowUpSpec = "15 4 * * *"
 
 // FollowUps opens follow-up items (INDICATORS.md §5): for the quarter
 // before now's, every service whose lowest unsur is in band C or D gets
-// one item, from the stored service snapshots of the IKM.
+// one item, from the stored service snapshots of the IKM. Store, Catalog
+// and Location are required.
 type FollowUps struct {
 	Store    *storage.Store
 	Catalog  *survey.Catalog
@@ -52,38 +54,23 @@ func (f *FollowUps) Run(now time.Time) Run {
 // needs reads the quarter's service snapshots and picks the services
 // that need a follow-up.
 func (f *FollowUps) needs(ctx context.Context, q survey.Period) ([]storage.FollowUp, error) {
-	rows, err := f.Store.Snapshots(ctx, scoring.IndexIKM, q)
+	byService, err := f.Store.ServiceIKM(ctx, q, f.Location)
 	if err != nil {
 		return nil, err
 	}
-	snaps := make([]scoring.Snapshot, 0, len(rows))
-	for _, r := range rows {
-		s, err := r.Snapshot(f.Location)
-		if err != nil {
-			return nil, fmt.Errorf("follow-ups %s: %w", q.Key(), err)
-		}
+	snaps := make([]scoring.Snapshot, 0, len(byService))
+	for _, s := range byService {
 		snaps = append(snaps, s)
 	}
+	slices.SortFunc(snaps, func(a, b scoring.Snapshot) int { return strings.Compare(a.ScopeCode, b.ScopeCode) })
 	var out []storage.FollowUp
 	for _, n := range scoring.FollowUpsDue(snaps) {
-		out = append(out, storage.FollowUp{ServiceCode: n.Service, OPDCode: f.opdOf(n.Service), PeriodKey: q.Key(),
+		opd := ""
+		if svc, ok := f.Catalog.Service(n.Service); ok {
+			opd = svc.OPDCode
+		}
+		out = append(out, storage.FollowUp{ServiceCode: n.Service, OPDCode: opd, PeriodKey: q.Key(),
 			Element: n.Element, Score: n.Score, Mutu: string(n.Mutu)})
 	}
 	return out, nil
-}
-
-// opdOf returns the OPD a service belongs to ("" when the catalog no
-// longer lists it).
-func (f *FollowUps) opdOf(service string) string {
-	if f.Catalog == nil {
-		return ""
-	}
-	for _, o := range f.Catalog.OPDs {
-		for _, s := range o.Services {
-			if s.Code == service {
-				return o.Code
-			}
-		}
-	}
-	return ""
 }

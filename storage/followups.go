@@ -170,7 +170,7 @@ func (tx *Tx) UpdateFollowUp(id int64, c FollowUpChange) (FollowUp, error) {
 		set[name] = text
 	}
 	if c.Status != nil {
-		if !validFollowUpStatus(*c.Status) {
+		if !slices.Contains(FollowUpStatuses(), *c.Status) {
 			return FollowUp{}, fmt.Errorf("follow-up %d: %w: %q", id, ErrFollowUpStatus, *c.Status)
 		}
 		set["status"] = *c.Status
@@ -189,8 +189,6 @@ func (tx *Tx) UpdateFollowUp(id int64, c FollowUpChange) (FollowUp, error) {
 	}
 	return f, nil
 }
-
-func validFollowUpStatus(s string) bool { return slices.Contains(FollowUpStatuses(), s) }
 
 // FollowUpFigure is an item's unsur in the quarter after the item's (so
 // far): what the follow-up changed. Valid false when that quarter has no
@@ -217,7 +215,7 @@ func (s *Store) FollowUpFigures(ctx context.Context, items []FollowUp, loc *time
 		next := q.Next()
 		snaps, ok := byPeriod[next.Key()]
 		if !ok {
-			if snaps, err = s.serviceIKM(ctx, next, loc); err != nil {
+			if snaps, err = s.ServiceIKM(ctx, next, loc); err != nil {
 				return nil, err
 			}
 			byPeriod[next.Key()] = snaps
@@ -237,8 +235,9 @@ func (s *Store) FollowUpFigures(ctx context.Context, items []FollowUp, loc *time
 	return out, nil
 }
 
-// serviceIKM returns the services' IKM snapshots of p by service code.
-func (s *Store) serviceIKM(ctx context.Context, p survey.Period, loc *time.Location) (map[string]scoring.Snapshot, error) {
+// ServiceIKM returns the services' IKM snapshots of p (in loc) by
+// service code.
+func (s *Store) ServiceIKM(ctx context.Context, p survey.Period, loc *time.Location) (map[string]scoring.Snapshot, error) {
 	rows, err := s.Snapshots(ctx, scoring.IndexIKM, p)
 	if err != nil {
 		return nil, err
