@@ -241,7 +241,8 @@ func (d *demo) report(ctx context.Context) error {
 	d.clock.Set(now)
 	scorer := jobs.NewScorer(d.svc.store, d.reg, d.cat, d.cfg.Location, nil, slog.New(slog.DiscardHandler))
 	scorer.Now = d.clock.Now
-	res, err := scorer.Recompute(ctx, jobs.AllKinds(), time.Time{}, now)
+	p := survey.PeriodOf(survey.PeriodQuarter, now, d.cfg.Location)
+	rep, err := recomputeReport(ctx, d.svc.store, d.cat, scorer, jobs.AllKinds(), time.Time{}, now, p, survey.LangID)
 	if err != nil {
 		return fmt.Errorf("recompute: %w", err)
 	}
@@ -250,15 +251,6 @@ func (d *demo) report(ctx context.Context) error {
 	fu := &jobs.FollowUps{Store: d.svc.store, Catalog: d.cat, Location: d.cfg.Location}
 	if _, err := (&jobs.Runner{Store: d.svc.store, Now: d.clock.Now}).Run(ctx, fu.Run(now)); err != nil {
 		return fmt.Errorf("follow-ups: %w", err)
-	}
-	p := survey.PeriodOf(survey.PeriodQuarter, now, d.cfg.Location)
-	rows, err := d.svc.store.PeriodSnapshots(ctx, p)
-	if err != nil {
-		return err
-	}
-	rep, err := buildScoreReport(rows, d.cat, p, res, survey.LangID)
-	if err != nil {
-		return err
 	}
 	var scores strings.Builder
 	if err := printScoreReport(&scores, rep, survey.LangID); err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kotasolok/egovpulse/jobs"
+	"github.com/kotasolok/egovpulse/storage"
 	"github.com/kotasolok/egovpulse/survey"
 )
 
@@ -90,16 +91,7 @@ func runScore(ctx context.Context, env *environment, args []string) error {
 	case !f.fromDate.IsZero():
 		from = f.fromDate
 	}
-	res, err := scorer.Recompute(ctx, kinds, from, now)
-	if err != nil {
-		return err
-	}
-	p := survey.PeriodOf(f.kind, now, cfg.Location)
-	rows, err := st.PeriodSnapshots(ctx, p)
-	if err != nil {
-		return err
-	}
-	rep, err := buildScoreReport(rows, cat, p, res, f.lang)
+	rep, err := recomputeReport(ctx, st, cat, scorer, kinds, from, now, survey.PeriodOf(f.kind, now, cfg.Location), f.lang)
 	if err != nil {
 		return err
 	}
@@ -110,4 +102,20 @@ func runScore(ctx context.Context, env *environment, args []string) error {
 		return enc.Encode(rep)
 	}
 	return printScoreReport(env.stdout, rep, f.lang)
+}
+
+// recomputeReport recomputes the snapshots of kinds from from to now and
+// returns the score report of period p in lang: what `score` prints, and
+// the demo's score tables.
+func recomputeReport(ctx context.Context, st *storage.Store, cat *survey.Catalog, scorer *jobs.Scorer, kinds []survey.PeriodKind,
+	from, now time.Time, p survey.Period, lang string) (scoreReport, error) {
+	res, err := scorer.Recompute(ctx, kinds, from, now)
+	if err != nil {
+		return scoreReport{}, err
+	}
+	rows, err := st.PeriodSnapshots(ctx, p)
+	if err != nil {
+		return scoreReport{}, err
+	}
+	return buildScoreReport(rows, cat, p, res, lang)
 }
