@@ -145,10 +145,24 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 // start runs the emulator and the service (bot, sender, outbox) on the
 // simulated clock; the scheduler stays off: the demo runs the jobs.
 func (d *demo) start(ctx context.Context) (stop func(), err error) {
+	// closers undo what is started, last first: all of it on failure, or
+	// at stop.
+	var closers []func()
+	closeAll := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			closeAll()
+		}
+	}()
 	d.emu = botapitest.New(botapitest.Options{Now: d.clock.Now})
 	if _, err := d.emu.Listen("127.0.0.1:0"); err != nil {
 		return nil, fmt.Errorf("start the Bot API emulator: %w", err)
 	}
+	closers = append(closers, d.emu.Close)
 	cfg := d.cfg
 	cfg.TelegramToken, cfg.TelegramAPIEndpoint = d.emu.Token(), d.emu.Endpoint()
 	cfg.TelegramMode, cfg.RedisURL = config.ModePolling, ""
@@ -156,9 +170,9 @@ func (d *demo) start(ctx context.Context) (stop func(), err error) {
 	logPath := filepath.Join(d.f.out, "demo.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
-		d.emu.Close()
 		return nil, fmt.Errorf("--out: %w", err)
 	}
+	closers = append(closers, func() { logFile.Close() })
 	log := slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	svc, err := newServiceWith(ctx, cfg, log, serviceOptions{
 		pace: sender.Options{PerChatRate: rate.Inf, GlobalRate: rate.Inf}, now: d.clock.Now,
@@ -169,35 +183,25 @@ func (d *demo) start(ctx context.Context) (stop func(), err error) {
 		},
 	})
 	if err != nil {
-		logFile.Close()
-		d.emu.Close()
 		return nil, err
 	}
 	svc.manualJobs = true
 	if err := continueUpdateIDs(ctx, svc, d.emu); err != nil {
 		svc.close()
-		logFile.Close()
-		d.emu.Close()
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		svc.close()
-		logFile.Close()
-		d.emu.Close()
 		return nil, err
 	}
 	d.svc = svc
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- svc.run(runCtx, ln) }()
+	go func() { done <- svc.run(runCtx, ln) }() // run closes the service when it ends
+	closers = append(closers, func() { cancel(); <-done })
 	d.wrote = append(d.wrote, logPath)
-	return func() {
-		cancel()
-		<-done
-		logFile.Close()
-		d.emu.Close()
-	}, nil
+	return closeAll, nil
 }
 
 // forgetEarlierRun deletes the residents and the officials' answers an
