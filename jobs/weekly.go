@@ -53,7 +53,8 @@ type WeeklySummary struct {
 // Run is the push of the week that ended before now.
 func (w *WeeklySummary) Run(now time.Time) Run {
 	week := survey.PeriodOf(survey.PeriodWeek, now, w.Location).Prev()
-	late := now.Sub(w.due(week)) > lateGrace
+	due := w.due(week)
+	late := now.Sub(due) > lateGrace
 	var text string
 	var png []byte
 	var chats []int64
@@ -70,7 +71,7 @@ func (w *WeeklySummary) Run(now time.Time) Run {
 				return fmt.Errorf("weekly summary %s: %w", week.Key(), err)
 			}
 			if late {
-				text = lateNote(w.lang(), w.due(week).In(w.Location)) + "\n\n" + text
+				text = lateNote(w.lang(), due.In(w.Location)) + "\n\n" + text
 			}
 			return nil
 		},
